@@ -1,0 +1,224 @@
+"""People: registration, login, passwords, roles and deactivation."""
+import zoneinfo
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.domain import invites, permissions
+from app.domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
+from app.domain.text import clean_line
+from app.domain.validation import FieldErrors
+from app.extensions import db
+from app.models import ParticipantKind, Role, User
+from app.models.user import new_session_token
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+NAME_MAX = 80
+DEPARTMENT_MAX = 80
+SUPPORTED_LOCALES = ("en", "zh_Hant")
+
+# Checked when the email is unknown, so a login takes as long whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def _check_email(errors, email):
+    try:
+        return validate_email(email or "", check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors.add("email", _l("Enter a valid email address."))
+        return None
+
+
+def _check_password(errors, password, field="password"):
+    if not password or len(password) < PASSWORD_MIN:
+        errors.add(field, _l("Use at least %(n)d characters.", n=PASSWORD_MIN))
+    elif len(password) > PASSWORD_MAX:
+        errors.add(field, _l("Use at most %(n)d characters.", n=PASSWORD_MAX))
+
+
+def _check_profile(errors, department, country, locale, timezone):
+    department = errors.text("department", clean_line(department), max_length=DEPARTMENT_MAX,
+                             required=False) or None
+    country = clean_line(country).upper() or None
+    if country and (len(country) != 2 or not country.isalpha() or not country.isascii()):
+        errors.add("country", _l("Use a two-letter country code such as TW or GB."))
+    locale = locale or None
+    if locale and locale not in SUPPORTED_LOCALES:
+        errors.add("locale", _l("Choose one of the offered languages."))
+    timezone = timezone or None
+    if timezone and timezone not in zoneinfo.available_timezones():
+        errors.add("timezone", _l("Choose a time zone from the list."))
+    return department, country, locale, timezone
+
+
+def parse_kind(value, errors=None, field="kind"):
+    try:
+        return value if isinstance(value, ParticipantKind) else ParticipantKind(value)
+    except ValueError:
+        if errors is None:
+            raise
+        errors.add(field, _l("Choose staff, partner or customer."))
+        return None
+
+
+def parse_role(value, errors, field="role"):
+    try:
+        return value if isinstance(value, Role) else Role(value)
+    except ValueError:
+        errors.add(field, _l("Choose one of the offered roles."))
+        return None
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+
+def register_user(*, email, display_name, password, invite_code=None, department=None,
+                  country=None, locale=None, timezone=None, role=Role.PARTICIPANT,
+                  default_kind=ParticipantKind.CUSTOMER):
+    """Create an account. An invite sets the participant kind; without one the person joins
+    as ``default_kind`` (customers, by default: anyone may register from outside)."""
+    errors = FieldErrors()
+    email = _check_email(errors, email)
+    display_name = errors.text("display_name", clean_line(display_name), max_length=NAME_MAX)
+    _check_password(errors, password)
+    department, country, locale, timezone = _check_profile(errors, department, country, locale,
+                                                           timezone)
+    invite = None
+    if invite_code:
+        invite = invites.find_usable_invite(invite_code)
+        if invite is None:
+            errors.add("invite_code", _l("This invite link has expired or has been used up."))
+    errors.raise_if_any()
+    if find_user_by_email(email) is not None:
+        # Said next to the field, as a person needs to know; registration is rate limited.
+        raise Conflict(_l("An account with this email already exists. Log in instead."),
+                       code="email_taken", fields={"email": _l("This email is already registered.")})
+    user = User(
+        email=email, display_name=display_name, password_hash=hash_password(password),
+        role=role, kind=invite.kind if invite else default_kind, department=department,
+        country=country, locale=locale, timezone=timezone,
+    )
+    db.session.add(user)
+    if invite is not None and not invites.redeem_invite(invite):
+        db.session.rollback()
+        raise Conflict(_l("This invite link has expired or has been used up."), code="invite_used",
+                       fields={"invite_code": _l("This invite link has expired or has been used up.")})
+    db.session.commit()
+    return user
+
+
+def authenticate(email, password):
+    """Return the active user with these credentials, or raise one message for every failure,
+    so nobody learns which accounts exist."""
+    user = find_user_by_email(clean_line(email))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise AuthenticationFailed()
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        raise AuthenticationFailed()
+    return user
+
+
+def load_session_user(session_id: str):
+    """Resolve a login cookie's id ("<user id>:<session token>") to an active user."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def change_password(user, *, current_password, new_password):
+    """Change a password. Rotates the session token: every other session of the person ends."""
+    errors = FieldErrors()
+    if not check_password_hash(user.password_hash, current_password or ""):
+        errors.add("current_password", _l("Your current password is not correct."))
+    _check_password(errors, new_password, field="new_password")
+    errors.raise_if_any()
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+    return user
+
+
+def update_profile(user, *, display_name, department=None, country=None, locale=None,
+                   timezone=None):
+    """Change a person's own name, department, country, language and time zone."""
+    errors = FieldErrors()
+    display_name = errors.text("display_name", clean_line(display_name), max_length=NAME_MAX)
+    department, country, locale, timezone = _check_profile(errors, department, country, locale,
+                                                           timezone)
+    errors.raise_if_any()
+    user.display_name = display_name
+    user.department, user.country, user.locale, user.timezone = department, country, locale, timezone
+    db.session.commit()
+    return user
+
+
+def set_locale(user, locale):
+    """Remember a person's chosen interface language."""
+    if locale not in SUPPORTED_LOCALES:
+        raise NotFound()
+    user.locale = locale
+    db.session.commit()
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def list_people(actor, *, q=None, page=1, per_page=50):
+    """People for the admin pages, newest first, optionally filtered by name or email."""
+    if not permissions.can_manage_people(actor):
+        raise PermissionDenied()
+    stmt = select(User).order_by(User.id.desc())
+    q = clean_line(q)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.display_name).like(like))
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def update_person(actor, user_id, *, role=None, kind=None, active=None):
+    """Change a person's role, kind or active state. Deactivation ends their sessions at once."""
+    if not permissions.can_manage_people(actor):
+        raise PermissionDenied()
+    person = get_user(user_id)
+    errors = FieldErrors()
+    new_role = parse_role(role, errors) if role is not None else person.role
+    new_kind = parse_kind(kind, errors) if kind is not None else person.kind
+    errors.raise_if_any()
+    if person.id == actor.id and (new_role != Role.ADMIN or active is False):
+        raise PermissionDenied(_l("You cannot remove your own admin rights or deactivate yourself."),
+                               code="self_demotion")
+    person.role, person.kind = new_role, new_kind
+    if active is not None and active != person.active:
+        person.active = active
+        person.session_token = new_session_token()
+    db.session.commit()
+    return person
+
+
+def create_admin(*, email, display_name, password):
+    """Make the first admin (used by `flask jam create-admin`)."""
+    return register_user(email=email, display_name=display_name, password=password,
+                         role=Role.ADMIN, default_kind=ParticipantKind.STAFF)
+
+
+def ensure_active(user_id) -> bool:
+    """True while an account may keep acting; used by long-lived connections."""
+    return bool(db.session.scalar(select(User.active).where(User.id == user_id)))
+

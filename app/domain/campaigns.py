@@ -1,0 +1,230 @@
+"""Campaigns and their time-box. ``campaign_phase`` is the one phase rule of the jam."""
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, true
+
+from app.domain import permissions
+from app.domain.clock import utcnow
+from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
+from app.domain.text import clean_block, clean_line, render_markdown
+from app.domain.validation import FieldErrors
+from app.extensions import db
+from app.models import Campaign, CampaignAudience, ParticipantKind, Phase
+
+TITLE_MAX = 160
+QUESTION_MAX = 300
+DESCRIPTION_MAX = 20_000
+MAX_DURATION = timedelta(days=366)
+
+
+def campaign_phase(campaign, now: datetime | None = None) -> Phase:
+    """Upcoming before its start, open until its end, closed afterwards."""
+    now = now or utcnow()
+    if now < campaign.starts_at:
+        return Phase.UPCOMING
+    if now < campaign.ends_at:
+        return Phase.OPEN
+    return Phase.CLOSED
+
+
+def is_open(campaign, now=None) -> bool:
+    return campaign_phase(campaign, now) is Phase.OPEN
+
+
+def ensure_open(campaign):
+    """Raise CampaignNotOpen, saying why, unless the campaign takes contributions now."""
+    phase = campaign_phase(campaign)
+    if phase is Phase.UPCOMING:
+        raise CampaignNotOpen(_l("This campaign has not opened yet; contributions start when it opens."))
+    if phase is Phase.CLOSED:
+        raise CampaignNotOpen(_l("This campaign has closed and is now read-only."))
+
+
+def ensure_can_take_part(user, campaign):
+    """Combine the phase rule and the audience rule for any post, comment or vote."""
+    if not permissions.is_authenticated(user):
+        raise AuthenticationRequired()
+    ensure_open(campaign)
+    if not permissions.can_take_part(user, campaign):
+        raise PermissionDenied(
+            _l("This campaign is open to a different audience, so you can read but not take part."),
+            code="not_in_audience",
+        )
+
+
+def visible_campaigns_clause(user):
+    """A SQL condition selecting the campaigns ``user`` may see (mirrors can_view_campaign)."""
+    if permissions.sees_everything(user):
+        return true()
+    if not permissions.is_authenticated(user):
+        return Campaign.is_private.is_(False)
+    in_audience = select(CampaignAudience.campaign_id).where(CampaignAudience.kind == user.kind)
+    return or_(Campaign.is_private.is_(False), Campaign.id.in_(in_audience))
+
+
+@dataclass
+class CampaignLists:
+    open: list
+    upcoming: list
+    closed: list
+
+
+def list_campaigns(user) -> CampaignLists:
+    """Every campaign the user may see, grouped by phase: open ones first by closing time."""
+    now = utcnow()
+    campaigns = db.session.scalars(
+        select(Campaign).where(visible_campaigns_clause(user)).order_by(Campaign.starts_at)
+    ).all()
+    lists = CampaignLists([], [], [])
+    for campaign in campaigns:
+        getattr(lists, campaign_phase(campaign, now).value).append(campaign)
+    lists.open.sort(key=lambda c: c.ends_at)
+    lists.closed.sort(key=lambda c: c.ends_at, reverse=True)
+    return lists
+
+
+def get_campaign(user, slug_or_id):
+    """A campaign the user may see, by slug or id; NotFound otherwise (private ones don't leak)."""
+    if isinstance(slug_or_id, int) or str(slug_or_id).isdigit():
+        campaign = db.session.get(Campaign, int(slug_or_id))
+    else:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == str(slug_or_id)))
+    if campaign is None or not permissions.can_view_campaign(user, campaign):
+        raise NotFound(_l("We could not find that campaign."))
+    return campaign
+
+
+def slugify(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "campaign"
+
+
+def _unique_slug(title, exclude_id=None):
+    base = slugify(title)
+    slug, n = base, 2
+    while True:
+        existing = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+        if existing is None or existing == exclude_id:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+def _as_utc(value, errors, field):
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            errors.add(field, _l("Enter a date and time such as 2026-12-01T09:00Z."))
+            return None
+    if not isinstance(value, datetime):
+        errors.add(field, _l("This field is required."))
+        return None
+    if value.tzinfo is None:
+        errors.add(field, _l("Give the time zone of this time."))
+        return None
+    return value.astimezone(timezone.utc)
+
+
+def _validated(title, question, description, starts_at, ends_at, audience):
+    errors = FieldErrors()
+    title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=3)
+    question = errors.text("question", clean_line(question), max_length=QUESTION_MAX, min_length=5)
+    description = errors.text("description", clean_block(description), max_length=DESCRIPTION_MAX,
+                              required=False)
+    starts_at = _as_utc(starts_at, errors, "starts_at")
+    ends_at = _as_utc(ends_at, errors, "ends_at")
+    if starts_at and ends_at:
+        if ends_at <= starts_at:
+            errors.add("ends_at", _l("The end must come after the start."))
+        elif ends_at - starts_at > MAX_DURATION:
+            errors.add("ends_at", _l("A campaign can last at most a year."))
+    kinds = set()
+    for value in audience or ():
+        try:
+            kinds.add(value if isinstance(value, ParticipantKind) else ParticipantKind(value))
+        except ValueError:
+            errors.add("audience", _l("Choose staff, partner or customer."))
+    if not kinds:
+        errors.add("audience", _l("Choose at least one kind of participant."))
+    errors.raise_if_any()
+    return title, question, description, starts_at, ends_at, kinds
+
+
+def create_campaign(actor, *, title, question, description="", starts_at, ends_at,
+                    audience, is_private=False):
+    """Set up a new time-boxed campaign (admins only)."""
+    if not permissions.can_create_campaign(actor):
+        raise PermissionDenied()
+    title, question, description, starts_at, ends_at, kinds = _validated(
+        title, question, description, starts_at, ends_at, audience)
+    campaign = Campaign(
+        slug=_unique_slug(title), title=title, question=question, description=description,
+        description_html=render_markdown(description), starts_at=starts_at, ends_at=ends_at,
+        is_private=bool(is_private), created_by_id=actor.id,
+        audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
+    )
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def update_campaign(actor, campaign_id, *, title, question, description, starts_at, ends_at,
+                    audience, is_private):
+    """Change a campaign's texts, time-box and audience (admins only)."""
+    campaign = get_campaign(actor, campaign_id)
+    if not permissions.can_edit_campaign(actor, campaign):
+        raise PermissionDenied()
+    title, question, description, starts_at, ends_at, kinds = _validated(
+        title, question, description, starts_at, ends_at, audience)
+    campaign.title, campaign.question, campaign.description = title, question, description
+    campaign.description_html = render_markdown(description)
+    campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)
+    campaign.audience = [CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)]
+    db.session.commit()
+    return campaign
+
+
+def _phase_change(actor, campaign_id):
+    campaign = get_campaign(actor, campaign_id)
+    if not permissions.can_change_campaign_phase(actor, campaign):
+        raise PermissionDenied()
+    return campaign
+
+
+def open_campaign_early(actor, campaign_id):
+    """Open an upcoming campaign now."""
+    campaign = _phase_change(actor, campaign_id)
+    if campaign_phase(campaign) is not Phase.UPCOMING:
+        raise CampaignNotOpen(_l("Only an upcoming campaign can be opened early."), code="not_upcoming")
+    campaign.starts_at = utcnow()
+    db.session.commit()
+    return campaign
+
+
+def extend_campaign(actor, campaign_id, *, ends_at):
+    """Move the end of a campaign later; a closed campaign reopens until the new end."""
+    campaign = _phase_change(actor, campaign_id)
+    errors = FieldErrors()
+    ends_at = _as_utc(ends_at, errors, "ends_at")
+    if ends_at is not None and (ends_at <= campaign.ends_at or ends_at <= utcnow()):
+        errors.add("ends_at", _l("The new end must be later than the current end and in the future."))
+    elif ends_at is not None and ends_at - campaign.starts_at > MAX_DURATION:
+        errors.add("ends_at", _l("A campaign can last at most a year."))
+    errors.raise_if_any()
+    campaign.ends_at = ends_at
+    db.session.commit()
+    return campaign
+
+
+def close_campaign(actor, campaign_id):
+    """Close an open campaign now; it becomes read-only and shows its results."""
+    campaign = _phase_change(actor, campaign_id)
+    if campaign_phase(campaign) is not Phase.OPEN:
+        raise CampaignNotOpen(_l("Only an open campaign can be closed."), code="not_open")
+    campaign.ends_at = utcnow()
+    db.session.commit()
+    return campaign

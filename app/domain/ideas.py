@@ -1,0 +1,325 @@
+"""Ideas: submitting, editing (with kept versions), listing, searching and following."""
+import enum
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.domain import campaigns, permissions, search
+from app.domain.clock import utcnow
+from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
+from app.domain.sqlfunctions import logaddexp
+from app.domain.text import clean_block, clean_line, render_markdown
+from app.domain.validation import FieldErrors
+from app.extensions import db
+from app.models import Campaign, Idea, IdeaFollow, IdeaSearchTerm, IdeaVersion, Tag, Vote
+
+TITLE_MIN = 5
+TITLE_MAX = 160
+BODY_MAX = 10_000
+TAG_MAX = 30
+TAGS_MAX = 5
+QUERY_MAX = 200
+PER_PAGE_MAX = 100
+
+# Trending weights: how much each kind of activity counts.
+WEIGHT_NEW_IDEA = 2.0
+WEIGHT_UP_VOTE = 1.0
+WEIGHT_COMMENT = 2.0
+_TRENDING_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+class IdeaSort(enum.Enum):
+    TOP = "top"
+    NEWEST = "newest"
+    DISCUSSED = "discussed"
+    TRENDING = "trending"
+
+
+def trending_increment(weight: float, at: datetime | None = None) -> float:
+    """The log-weight one activity adds to an idea's trending sum.
+
+    Trending is log(sum of weight * e^((t - epoch) / timescale)) over an idea's activity.
+    Every idea decays at the same rate, so comparing these sums ranks recent activity
+    first without ever rewriting old rows; log-space keeps the numbers small.
+    """
+    at = at or utcnow()
+    hours = (at - _TRENDING_EPOCH).total_seconds() / 3600
+    return hours / current_app.config["TRENDING_TIMESCALE_HOURS"] + math.log(weight)
+
+
+def bump_trending(idea_id, weight):
+    """An UPDATE adding one activity to an idea's trending sum (atomic, no read first)."""
+    return (update(Idea).where(Idea.id == idea_id)
+            .values(trending=logaddexp(Idea.trending, trending_increment(weight))))
+
+
+def insert_ignoring_duplicates(model):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's database."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing()
+
+
+def parse_tags(raw, errors):
+    """Tags from a comma-separated string or a list: trimmed, lowercased, unique, in order."""
+    if raw is None:
+        return []
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple)):
+        errors.add("tags", _l("Give tags as a list of words."))
+        return []
+    tags = []
+    for item in items:
+        name = clean_line(item).lower().lstrip("#")
+        if not name:
+            continue
+        if len(name) > TAG_MAX:
+            errors.add("tags", _l("Each tag can have at most %(n)d characters.", n=TAG_MAX))
+        elif name not in tags:
+            tags.append(name)
+    if len(tags) > TAGS_MAX:
+        errors.add("tags", _l("Use at most %(n)d tags.", n=TAGS_MAX))
+    return tags
+
+
+def _validated(title, body, tags):
+    errors = FieldErrors()
+    title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=TITLE_MIN)
+    body = errors.text("body", clean_block(body), max_length=BODY_MAX)
+    tags = parse_tags(tags, errors)
+    errors.raise_if_any()
+    return title, body, tags
+
+
+def _tag_rows(names):
+    if not names:
+        return []
+    db.session.execute(insert_ignoring_duplicates(Tag).values([{"name": n} for n in names]))
+    rows = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    return [rows[n] for n in names]
+
+
+def _reindex(idea):
+    db.session.execute(delete(IdeaSearchTerm).where(IdeaSearchTerm.idea_id == idea.id))
+    text = " ".join([idea.title, idea.body, *[t.name for t in idea.tags]])
+    terms = search.index_terms(text)
+    if terms:
+        db.session.execute(insert_ignoring_duplicates(IdeaSearchTerm),
+                           [{"idea_id": idea.id, "term": t} for t in terms])
+
+
+def follow_idea_row(user_id, idea_id):
+    """Statement making a person follow an idea, harmless when they already do."""
+    return insert_ignoring_duplicates(IdeaFollow).values(user_id=user_id, idea_id=idea_id,
+                                                          created_at=utcnow())
+
+
+def submit_idea(user, campaign_id, *, title, body, tags=None):
+    """Post a new idea to an open campaign the person takes part in; they follow it."""
+    campaign = campaigns.get_campaign(user, campaign_id)
+    campaigns.ensure_can_take_part(user, campaign)
+    title, body, tag_names = _validated(title, body, tags)
+    now = utcnow()
+    idea = Idea(campaign_id=campaign.id, author_id=user.id, title=title, body=body,
+                body_html=render_markdown(body), created_at=now,
+                trending=trending_increment(WEIGHT_NEW_IDEA, now))
+    idea.tags = _tag_rows(tag_names)
+    db.session.add(idea)
+    db.session.flush()
+    db.session.add(IdeaVersion(idea_id=idea.id, number=1, title=title, body=body,
+                               tags=",".join(tag_names), editor_id=user.id, created_at=now))
+    _reindex(idea)
+    db.session.execute(follow_idea_row(user.id, idea.id))
+    db.session.execute(update(Campaign).where(Campaign.id == campaign.id)
+                       .values(idea_count=Campaign.idea_count + 1))
+    db.session.commit()
+    return idea
+
+
+def edit_idea(user, idea_id, *, title, body, tags=None):
+    """The author changes an idea while its campaign is open; the earlier text is kept."""
+    idea = get_idea(user, idea_id)
+    if not permissions.can_edit_idea(user, idea):
+        raise PermissionDenied(_l("Only the author can edit this idea."), code="not_author")
+    campaigns.ensure_open(idea.campaign)
+    title, body, tag_names = _validated(title, body, tags)
+    if (title, body, tag_names) == (idea.title, idea.body, [t.name for t in idea.tags]):
+        return idea
+    now = utcnow()
+    idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
+    idea.tags = _tag_rows(tag_names)
+    idea.version += 1
+    idea.edited_at = now
+    db.session.add(IdeaVersion(idea_id=idea.id, number=idea.version, title=title, body=body,
+                               tags=",".join(tag_names), editor_id=user.id, created_at=now))
+    db.session.flush()
+    _reindex(idea)
+    db.session.commit()
+    return idea
+
+
+def get_idea(user, idea_id):
+    """An idea the person may see (its campaign visible), or NotFound."""
+    try:
+        idea_id = int(idea_id)
+    except (TypeError, ValueError):
+        raise NotFound(_l("We could not find that idea.")) from None
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not permissions.can_view_campaign(user, idea.campaign):
+        raise NotFound(_l("We could not find that idea."))
+    return idea
+
+
+def list_versions(user, idea_id):
+    idea = get_idea(user, idea_id)
+    return db.session.scalars(select(IdeaVersion).where(IdeaVersion.idea_id == idea.id)
+                              .order_by(IdeaVersion.number.desc())).all()
+
+
+@dataclass
+class IdeaPage:
+    items: list
+    total: int
+    page: int
+    per_page: int
+    my_votes: dict
+    sort: IdeaSort
+    tag: str | None
+    q: str
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+
+_ORDER = {
+    IdeaSort.TOP: (Idea.score.desc(), Idea.id.desc()),
+    IdeaSort.NEWEST: (Idea.created_at.desc(), Idea.id.desc()),
+    IdeaSort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),
+    IdeaSort.TRENDING: (Idea.trending.desc(), Idea.id.desc()),
+}
+
+
+def parse_sort(value, errors=None):
+    if isinstance(value, IdeaSort):
+        return value
+    try:
+        return IdeaSort(value or IdeaSort.TOP.value)
+    except ValueError:
+        if errors is None:
+            return IdeaSort.TOP
+        errors.add("sort", _l("Sort by top, newest, discussed or trending."))
+        return IdeaSort.TOP
+
+
+def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_page=None,
+               strict=False):
+    """One page of a campaign's ideas with the total count and the viewer's own votes.
+
+    With ``strict`` (the API), unknown sorts and bad page numbers are errors; pages
+    forgive them and fall back to defaults.
+    """
+    campaign = campaigns.get_campaign(user, campaign_id)
+    errors = FieldErrors()
+    sort = parse_sort(sort, errors if strict else None)
+    per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
+    try:
+        page, per_page = int(page), int(per_page)
+    except (TypeError, ValueError):
+        errors.add("page", _l("Enter a whole number."))
+        page, per_page = 1, current_app.config["IDEAS_PER_PAGE"]
+    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
+        errors.add("page", _l("Enter a page from 1 and a page size from 1 to %(n)d.", n=PER_PAGE_MAX))
+        page, per_page = max(page, 1), min(max(per_page, 1), PER_PAGE_MAX)
+    q = clean_line(q)
+    if len(q) > QUERY_MAX:
+        errors.add("q", _l("Use at most %(n)d characters.", n=QUERY_MAX))
+        q = q[:QUERY_MAX]
+    tag = clean_line(tag).lower() or None
+    if strict:
+        errors.raise_if_any()
+
+    stmt = select(Idea).where(Idea.campaign_id == campaign.id)
+    if tag:
+        stmt = stmt.where(Idea.tags.any(Tag.name == tag))
+    for matching in search.matching_idea_ids(q) or ():
+        stmt = stmt.where(Idea.id.in_(matching))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(
+        stmt.order_by(*_ORDER[sort]).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return IdeaPage(items=items, total=total, page=page, per_page=per_page,
+                    my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q)
+
+
+def votes_of(user, idea_ids):
+    """The viewer's own vote (+1 / -1) on each of these ideas, in one query."""
+    if not permissions.is_authenticated(user) or not idea_ids:
+        return {}
+    rows = db.session.execute(select(Vote.idea_id, Vote.value)
+                              .where(Vote.user_id == user.id, Vote.idea_id.in_(idea_ids)))
+    return dict(rows.all())
+
+
+def popular_tags(user, campaign_id, limit=15):
+    """The campaign's most used tags, for the filter."""
+    from app.models import idea_tags
+
+    campaign = campaigns.get_campaign(user, campaign_id)
+    rows = db.session.execute(
+        select(Tag.name, func.count().label("n"))
+        .join(idea_tags, idea_tags.c.tag_id == Tag.id)
+        .join(Idea, Idea.id == idea_tags.c.idea_id)
+        .where(Idea.campaign_id == campaign.id)
+        .group_by(Tag.name).order_by(func.count().desc(), Tag.name).limit(limit)
+    )
+    return [(name, n) for name, n in rows]
+
+
+def is_following(user, idea_id) -> bool:
+    if not permissions.is_authenticated(user):
+        return False
+    return db.session.get(IdeaFollow, (user.id, idea_id)) is not None
+
+
+def follow_idea(user, idea_id):
+    """Follow an idea to hear about its comments and changes."""
+    if not permissions.is_authenticated(user):
+        raise AuthenticationRequired()
+    idea = get_idea(user, idea_id)
+    db.session.execute(follow_idea_row(user.id, idea.id))
+    db.session.commit()
+    return idea
+
+
+def unfollow_idea(user, idea_id):
+    """Stop following an idea (authors and commenters too)."""
+    if not permissions.is_authenticated(user):
+        raise AuthenticationRequired()
+    idea = get_idea(user, idea_id)
+    db.session.execute(delete(IdeaFollow).where(IdeaFollow.user_id == user.id,
+                                                IdeaFollow.idea_id == idea.id))
+    db.session.commit()
+    return idea
+
+
+def list_ideas_by_author(viewer, author_id, limit=50):
+    """A person's ideas in campaigns the viewer may see, newest first."""
+    return db.session.scalars(
+        select(Idea).join(Campaign, Campaign.id == Idea.campaign_id)
+        .where(Idea.author_id == author_id, campaigns.visible_campaigns_clause(viewer))
+        .order_by(Idea.created_at.desc()).limit(limit)
+    ).all()

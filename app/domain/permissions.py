@@ -1,0 +1,80 @@
+"""Named permission predicates: the only place that decides who may do what.
+
+Each takes the acting user (an anonymous user when nobody is logged in) and the object,
+and answers True or False. Phase rules (is the campaign open?) live in campaigns.py;
+the ``ensure_*`` functions elsewhere combine both and raise the matching error.
+"""
+from app.models import Role
+
+
+def is_authenticated(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_admin(user) -> bool:
+    return is_authenticated(user) and user.role == Role.ADMIN
+
+
+def is_moderator(user) -> bool:
+    """Moderators and admins keep jams running."""
+    return is_authenticated(user) and user.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def sees_everything(user) -> bool:
+    """Executives, moderators and admins see every campaign, private ones included."""
+    return is_authenticated(user) and user.role in (Role.EXECUTIVE, Role.MODERATOR, Role.ADMIN)
+
+
+def is_in_audience(user, campaign) -> bool:
+    return is_authenticated(user) and user.kind in campaign.audience_kinds
+
+
+def can_view_campaign(user, campaign) -> bool:
+    """Public campaigns are visible to all; private ones only to their audience and staff roles."""
+    return not campaign.is_private or sees_everything(user) or is_in_audience(user, campaign)
+
+
+def can_take_part(user, campaign) -> bool:
+    """Post, comment and vote: audience members, never read-only executives."""
+    return (
+        is_authenticated(user)
+        and user.role != Role.EXECUTIVE
+        and is_in_audience(user, campaign)
+    )
+
+
+def can_create_campaign(user) -> bool:
+    return is_admin(user)
+
+
+def can_edit_campaign(user, campaign) -> bool:
+    return is_admin(user)
+
+
+def can_change_campaign_phase(user, campaign) -> bool:
+    """Open early, extend or close."""
+    return is_moderator(user)
+
+
+def can_edit_idea(user, idea) -> bool:
+    return is_authenticated(user) and idea.author_id == user.id
+
+
+def can_vote_on_idea(user, idea) -> bool:
+    return can_take_part(user, idea.campaign) and idea.author_id != user.id
+
+
+def can_edit_comment(user, comment) -> bool:
+    return is_authenticated(user) and comment.author_id == user.id and not comment.is_deleted
+
+
+def can_delete_comment(user, comment) -> bool:
+    return can_edit_comment(user, comment)
+
+
+def can_manage_people(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_invites(user) -> bool:
+    return is_admin(user)

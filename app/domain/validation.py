@@ -1,0 +1,28 @@
+"""Collects field errors so a request reports every bad field at once and writes nothing."""
+from flask_babel import lazy_gettext as _l
+
+from app.domain.errors import ValidationError
+
+
+class FieldErrors:
+    def __init__(self):
+        self.fields = {}
+
+    def add(self, field, message):
+        self.fields.setdefault(field, message)
+
+    def text(self, field, value, *, max_length, min_length=1, required=True):
+        """Check a cleaned text value's length and return it."""
+        if not value:
+            if required:
+                self.add(field, _l("This field is required."))
+            return value
+        if len(value) < min_length:
+            self.add(field, _l("Use at least %(n)d characters.", n=min_length))
+        elif len(value) > max_length:
+            self.add(field, _l("Use at most %(n)d characters.", n=max_length))
+        return value
+
+    def raise_if_any(self):
+        if self.fields:
+            raise ValidationError(fields=dict(self.fields))

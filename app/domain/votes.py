@@ -1,0 +1,109 @@
+"""Up and down votes: one per person per idea, changeable and withdrawable.
+
+The rule "one vote per person per idea" is backed by a unique constraint. Counts on the
+idea change by deltas in the same transaction as the vote row, and a vote row is only
+changed from the value that was read (compare-and-set), so concurrent requests can
+neither lose nor double a count, on SQLite or PostgreSQL. The write transaction holds no
+I/O but the database's own: nothing yields to other requests until it commits.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import campaigns, ideas, permissions
+from app.domain.clock import utcnow
+from app.domain.errors import Conflict, PermissionDenied, ValidationError
+from app.extensions import db
+from app.models import Idea, Vote
+
+UP, DOWN, NONE = 1, -1, 0
+_ATTEMPTS = 5
+
+
+class _StaleVote(Exception):
+    """The vote row changed between our read and our write."""
+
+
+@dataclass
+class VoteResult:
+    idea_id: int
+    my_vote: int
+    up_count: int
+    down_count: int
+    score: int
+
+
+def parse_vote_value(value):
+    """Accept 1 / -1 / 0 or "up" / "down" / "none"."""
+    mapping = {"up": UP, "down": DOWN, "none": NONE, "1": UP, "-1": DOWN, "0": NONE}
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int) and value in (UP, DOWN, NONE):
+        return value
+    if isinstance(value, str) and value.strip().lower() in mapping:
+        return mapping[value.strip().lower()]
+    raise ValidationError(fields={"value": _l("Choose up, down or none.")})
+
+
+def cast_vote(user, idea_id, value):
+    """Vote up (1) or down (-1) on an idea, or withdraw (0). Repeating a vote changes nothing."""
+    value = parse_vote_value(value)
+    idea = ideas.get_idea(user, idea_id)
+    campaigns.ensure_can_take_part(user, idea.campaign)
+    if not permissions.can_vote_on_idea(user, idea):
+        raise PermissionDenied(_l("You cannot vote on your own idea."), code="own_idea")
+    user_id, idea_id = user.id, idea.id  # plain ids survive a rollback's expiry
+    for _ in range(_ATTEMPTS):
+        try:
+            _apply(user_id, idea_id, value)
+            db.session.commit()
+            break
+        except (IntegrityError, _StaleVote):
+            db.session.rollback()
+    else:
+        raise Conflict()
+    return vote_result(user, idea_id)
+
+
+def _apply(user_id, idea_id, value):
+    existing = db.session.execute(
+        select(Vote.id, Vote.value).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
+    ).first()
+    old = existing.value if existing else NONE
+    if old == value:
+        return
+    now = utcnow()
+    if existing is None:
+        db.session.add(Vote(user_id=user_id, idea_id=idea_id, value=value, created_at=now,
+                            updated_at=now))
+        db.session.flush()
+    elif value == NONE:
+        result = db.session.execute(delete(Vote).where(Vote.id == existing.id, Vote.value == old))
+        if result.rowcount != 1:
+            raise _StaleVote()
+    else:
+        result = db.session.execute(update(Vote).where(Vote.id == existing.id, Vote.value == old)
+                                    .values(value=value, updated_at=now))
+        if result.rowcount != 1:
+            raise _StaleVote()
+    up_delta = (value == UP) - (old == UP)
+    down_delta = (value == DOWN) - (old == DOWN)
+    db.session.execute(
+        update(Idea).where(Idea.id == idea_id).values(
+            up_count=Idea.up_count + up_delta,
+            down_count=Idea.down_count + down_delta,
+            score=Idea.score + up_delta - down_delta,
+        )
+    )
+    if value == UP:
+        db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
+
+
+def vote_result(user, idea_id) -> VoteResult:
+    row = db.session.execute(select(Idea.up_count, Idea.down_count, Idea.score)
+                             .where(Idea.id == idea_id)).one()
+    mine = db.session.scalar(select(Vote.value).where(Vote.user_id == user.id, Vote.idea_id == idea_id))
+    return VoteResult(idea_id=idea_id, my_vote=mine or NONE, up_count=row.up_count,
+                      down_count=row.down_count, score=row.score)

@@ -1,0 +1,56 @@
+"""Turns domain errors and HTTP errors into pages or JSON, in the reader's language."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.domain.errors import DomainError
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_json(code, message, status, fields=None):
+    payload = {"error": {"code": code, "message": str(message),
+                         "fields": {k: str(v) for k, v in (fields or {}).items()}}}
+    return jsonify(payload), status
+
+
+_HTTP_MESSAGES = {
+    400: ("bad_request", lambda: _("The request was not understood.")),
+    401: ("authentication_required", lambda: _("Please log in first.")),
+    403: ("forbidden", lambda: _("You are not allowed to do that.")),
+    404: ("not_found", lambda: _("We could not find that page.")),
+    405: ("method_not_allowed", lambda: _("That action is not available here.")),
+    413: ("too_large", lambda: _("What you sent is too large.")),
+    429: ("rate_limited", lambda: _("Too many requests. Please wait a moment and try again.")),
+}
+
+
+def render_error(code, message, status, fields=None):
+    if wants_json():
+        return error_json(code, message, status, fields)
+    return render_template("error.html", message=message, status=status), status
+
+
+def init_app(app):
+    @app.errorhandler(DomainError)
+    def _domain_error(error):
+        return render_error(error.code, error.message, error.status, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return render_error("csrf_failed", _("Your form expired. Please reload the page and try again."), 400)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        code, message = _HTTP_MESSAGES.get(error.code, ("http_error", lambda: error.description))
+        return render_error(code, message(), error.code)
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        return render_error("server_error", _("Something went wrong on our side. Please try again."), 500)

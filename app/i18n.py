@@ -1,0 +1,33 @@
+"""Language and time zone of each request: the person's choice, else their browser."""
+from flask import current_app, request, session
+from flask_login import current_user
+
+from app.extensions import babel
+
+# Browser language tags that mean Traditional Chinese.
+_TRADITIONAL = {"zh-hant", "zh-tw", "zh-hk", "zh-mo", "zh_hant", "zh"}
+
+
+def select_locale():
+    supported = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
+    if session.get("locale") in supported:
+        return session["locale"]
+    for tag, _quality in request.accept_languages:
+        lowered = tag.lower()
+        if lowered.startswith("en"):
+            return "en"
+        if lowered in _TRADITIONAL or lowered.startswith("zh-hant"):
+            return "zh_Hant"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    if getattr(current_user, "is_authenticated", False) and current_user.timezone:
+        return current_user.timezone
+    return session.get("timezone") or None
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -1,0 +1,54 @@
+import enum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, enum_column, utcnow_column_default
+from app.models.user import ParticipantKind
+
+
+class Phase(enum.Enum):
+    """A campaign's phase is never stored: it follows from the clock (see domain.campaigns)."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    question: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    starts_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    ends_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
+    idea_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    audience = relationship(
+        "CampaignAudience", cascade="all, delete-orphan", lazy="selectin",
+        order_by="CampaignAudience.kind",
+    )
+    created_by = relationship("User")
+
+    @property
+    def audience_kinds(self) -> set[ParticipantKind]:
+        return {row.kind for row in self.audience}
+
+
+class CampaignAudience(db.Model):
+    """Which participant kinds may take part in a campaign."""
+
+    __tablename__ = "campaign_audiences"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[ParticipantKind] = mapped_column(enum_column(ParticipantKind), primary_key=True)

@@ -1,0 +1,22 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow_column_default
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
+
+    # The database, not only the code, enforces one vote per person per idea.
+    __table_args__ = (
+        UniqueConstraint("user_id", "idea_id"),
+        CheckConstraint("value IN (-1, 1)", name="value_is_up_or_down"),
+    )

@@ -1,0 +1,38 @@
+"""What every template can use."""
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import request
+from flask_babel import format_datetime, get_locale
+
+from app.domain import permissions
+from app.domain.campaigns import campaign_phase
+
+
+def init_app(app):
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        return {
+            "can": permissions,
+            "phase_of": campaign_phase,
+            "current_locale": str(get_locale()),
+            "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",
+        }
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime, style="medium"):
+        return format_datetime(value, style) if value else ""
+
+    @app.template_filter("isotime")
+    def _isotime(value: datetime):
+        return value.isoformat().replace("+00:00", "Z") if value else ""
+
+    @app.template_global()
+    def url_with(**changes):
+        """The current URL with some query parameters changed (None drops one)."""
+        args = request.args.to_dict()
+        args.update({k: v for k, v in changes.items()})
+        return request.path + "?" + urlencode({k: v for k, v in args.items() if v not in (None, "")})

@@ -1,0 +1,8 @@
+"""Server-rendered pages, one blueprint per noun."""
+
+
+def register_blueprints(app):
+    from app.web import admin, auth, campaigns, comments, home, ideas, profile, votes
+
+    for module in (home, auth, campaigns, ideas, comments, votes, profile, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,82 @@
+"""Shared fixtures, after Flask's tutorial: app, client, auth; plus a movable clock."""
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from config import TestingConfig
+from tests import factories
+
+
+class Clock:
+    """A clock tests can move; the app reads it through config CLOCK."""
+
+    def __init__(self):
+        self.now = None
+
+    def __call__(self):
+        return self.now or datetime.now(timezone.utc)
+
+    def set(self, value):
+        self.now = value
+
+    def advance(self, delta):
+        self.now = self() + delta
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app(clock):
+    app = create_app(TestingConfig)
+    app.config["CLOCK"] = clock
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password=factories.PASSWORD):
+        return self._client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def admin(app):
+    return factories.make_admin()
+
+
+@pytest.fixture
+def campaign(app, admin):
+    return factories.make_campaign(admin)
+
+
+def service_required(name):
+    """Skip when a service is missing, except in CI where a missing service is a failure."""
+    def fail_or_skip(reason):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is required in CI: {reason}")
+        pytest.skip(f"{name} not available: {reason}")
+    return fail_or_skip
