@@ -1,5 +1,5 @@
 """Language and time zone of each request: the person's choice, else their browser."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel
@@ -10,6 +10,8 @@ _TRADITIONAL = {"zh-hant", "zh-tw", "zh-hk", "zh-mo", "zh_hant", "zh"}
 
 def select_locale():
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
         return current_user.locale
     if session.get("locale") in supported:
@@ -24,6 +26,8 @@ def select_locale():
 
 
 def select_timezone():
+    if not has_request_context():
+        return None
     if getattr(current_user, "is_authenticated", False) and current_user.timezone:
         return current_user.timezone
     return session.get("timezone") or None

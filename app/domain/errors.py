@@ -13,7 +13,7 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
-        super().__init__(str(self.message))
+        super().__init__(self.message)
 
 
 class ValidationError(DomainError):
