@@ -35,7 +35,7 @@ def create_app(config=None):
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"] or None,
     )
 
-    from app import cli, errors, templating
+    from app import cli, errors, health, templating
     from app.api import bp as api_bp
     from app.web import register_blueprints
 
@@ -43,6 +43,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API takes Bearer tokens only, never the session cookie
     errors.init_app(app)
+    health.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     return app

@@ -1,4 +1,6 @@
 """Engine settings: SQLite made durable and friendly to many readers."""
+import os
+
 from sqlalchemy import event
 
 from app.domain import sqlfunctions  # noqa: F401  (registers SQL functions on connect)
@@ -6,6 +8,9 @@ from app.extensions import db
 
 
 def init_app(app):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        os.makedirs(os.path.dirname(os.path.abspath(url[len("sqlite:///"):])), exist_ok=True)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

@@ -1,0 +1,84 @@
+"""Many people voting at once against the real eventlet server: nothing lost, nothing doubled.
+
+Under eventlet every request shares one thread; if a request yielded while holding a
+SQLite write transaction, the next writer's busy-wait would freeze the whole process.
+These tests would then see 500s ("database is locked") and missing votes.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Idea, Vote
+from tests.server.conftest import offline_app
+
+pytestmark = pytest.mark.server
+
+
+def put_vote(server, token, idea_id, value="up"):
+    response = requests.put(f"{server.url}/api/v1/ideas/{idea_id}/vote", json={"value": value},
+                            headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    return response.status_code
+
+
+def stored_state(jam):
+    app = offline_app(jam.database_url)
+    with app.app_context():
+        votes = db.session.execute(select(Vote.idea_id, Vote.user_id, Vote.value)).all()
+        counts = {row.id: (row.up_count, row.down_count, row.score)
+                  for row in db.session.execute(select(Idea.id, Idea.up_count, Idea.down_count, Idea.score))}
+        per_idea = dict(db.session.execute(select(Vote.idea_id, func.count()).group_by(Vote.idea_id)).all())
+        db.session.remove()
+        db.engine.dispose()
+    return votes, counts, per_idea
+
+
+def test_fifty_voters_on_twenty_ideas_at_once(served_jam):
+    jam, server = served_jam
+
+    def vote_on_every_idea(token):
+        return [put_vote(server, token, idea_id) for idea_id in jam.idea_ids]
+
+    with ThreadPoolExecutor(max_workers=len(jam.voter_tokens)) as pool:
+        statuses = [s for result in pool.map(vote_on_every_idea, jam.voter_tokens) for s in result]
+
+    assert statuses.count(200) == 1000, {s: statuses.count(s) for s in set(statuses)}
+    votes, counts, per_idea = stored_state(jam)
+    assert len(votes) == 1000
+    assert len({(v.idea_id, v.user_id) for v in votes}) == 1000  # no duplicates
+    for idea_id in jam.idea_ids:
+        assert per_idea[idea_id] == 50
+        assert counts[idea_id] == (50, 0, 50)  # shown counts equal the stored rows
+    # What a reader sees over HTTP equals the stored rows too.
+    listing = requests.get(f"{server.url}/api/v1/campaigns/{jam.campaign_id}/ideas?per_page=100",
+                           timeout=30).json()
+    assert {item["id"]: item["up_count"] for item in listing["items"]} == {i: 50 for i in jam.idea_ids}
+
+
+def test_one_person_sending_the_same_vote_a_hundred_times(served_jam):
+    jam, server = served_jam
+    token, idea_id = jam.voter_tokens[0], jam.idea_ids[0]
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        statuses = list(pool.map(lambda _: put_vote(server, token, idea_id), range(100)))
+    assert set(statuses) <= {200, 409}, statuses
+    votes, counts, _ = stored_state(jam)
+    assert [(v.idea_id, v.value) for v in votes] == [(idea_id, 1)]
+    assert counts[idea_id] == (1, 0, 1)
+
+
+def test_changing_votes_back_and_forth_keeps_counts_exact(served_jam):
+    jam, server = served_jam
+    idea_id = jam.idea_ids[0]
+    sequence = ["up", "down", "none", "up", "down"]
+
+    def flip(token):
+        return [put_vote(server, token, idea_id, value) for value in sequence]
+
+    with ThreadPoolExecutor(max_workers=len(jam.voter_tokens)) as pool:
+        statuses = [s for result in pool.map(flip, jam.voter_tokens) for s in result]
+    assert set(statuses) == {200}
+    votes, counts, _ = stored_state(jam)
+    assert len(votes) == 50 and all(v.value == -1 for v in votes)
+    assert counts[idea_id] == (0, 50, -50)

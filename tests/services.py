@@ -1,0 +1,126 @@
+"""Real services for tests: throwaway PostgreSQL databases and app server processes.
+
+A test that needs a missing service skips on a developer's machine, but fails when
+CI=true: in CI a missing service is a broken build, never a silent skip.
+"""
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def missing(service, reason):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{service} is required in CI but is not available: {reason}")
+    pytest.skip(f"{service} not available: {reason}")
+
+
+@contextlib.contextmanager
+def postgres_database():
+    """Create an empty PostgreSQL database for one test and drop it afterwards."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not available"
+        missing("PostgreSQL", error)
+    name = f"ideajam_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def require_redis():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001
+        missing("Redis", error)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_answers(port):
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def flask_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update({"DATABASE_URL": database_url, "FLASK_APP": "app:create_app",
+                "JAM_CONFIG": "development", "SECRET_KEY": "server-test-key",
+                "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def upgrade_database(database_url):
+    """Build the schema the way production does: through the migrations."""
+    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, check=True,
+                   env=flask_env(database_url), capture_output=True, timeout=120)
+
+
+class ServerProcess:
+    """The real app (wsgi.py: Flask-SocketIO on eventlet or gevent) in its own process."""
+
+    def __init__(self, database_url, async_mode="eventlet", port=None, log_path=None, **env):
+        self.port = port or free_port()
+        if port_answers(self.port):
+            # eventlet sets SO_REUSEPORT: a leftover server would silently take half the traffic.
+            raise RuntimeError(f"port {self.port} already answers; refusing to start a second server")
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path or os.path.join(ROOT, "test-artifacts", f"server-{self.port}.log")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            env=flask_env(database_url, PORT=str(self.port), ASYNC_MODE=async_mode, **env),
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early; see {self.log_path}:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self):
+        self._log.flush()
+        with open(self.log_path, "rb") as handle:
+            return handle.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
