@@ -49,7 +49,13 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def _http_error(error):
         code, message = _HTTP_MESSAGES.get(error.code, ("http_error", lambda: error.description))
-        return render_error(code, message(), error.code)
+        response, status = render_error(code, message(), error.code)
+        response = app.make_response((response, status))
+        # Keep headers the error carries, such as Allow on a 405 or Retry-After on a 429.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(500)
     def _server_error(error):

@@ -11,7 +11,7 @@ from app.domain import permissions
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line, render_markdown
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import Campaign, CampaignAudience, ParticipantKind, Phase
 
@@ -89,10 +89,13 @@ def list_campaigns(user) -> CampaignLists:
 
 def get_campaign(user, slug_or_id):
     """A campaign the user may see, by slug or id; NotFound otherwise (private ones don't leak)."""
-    if isinstance(slug_or_id, int) or str(slug_or_id).isdigit():
-        campaign = db.session.get(Campaign, int(slug_or_id))
+    campaign_id = parse_id(slug_or_id)
+    if campaign_id is not None:
+        campaign = db.session.get(Campaign, campaign_id)
+    elif isinstance(slug_or_id, str) and len(slug_or_id) <= 120:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug_or_id))
     else:
-        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == str(slug_or_id)))
+        campaign = None
     if campaign is None or not permissions.can_view_campaign(user, campaign):
         raise NotFound(_l("We could not find that campaign."))
     return campaign

@@ -6,7 +6,7 @@ from app.domain import campaigns, ideas, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.text import clean_block, render_markdown
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import Campaign, Comment, Idea
 
@@ -22,10 +22,8 @@ def _validated_body(body):
 
 def get_comment(user, comment_id):
     """A comment whose idea the person may see, or NotFound."""
-    try:
-        comment = db.session.get(Comment, int(comment_id))
-    except (TypeError, ValueError):
-        comment = None
+    comment_id = parse_id(comment_id)
+    comment = db.session.get(Comment, comment_id) if comment_id is not None else None
     if comment is None:
         raise NotFound(_l("We could not find that comment."))
     ideas.get_idea(user, comment.idea_id)
@@ -41,10 +39,8 @@ def add_comment(user, idea_id, *, body, parent_id=None):
     campaigns.ensure_can_take_part(user, idea.campaign)
     parent = None
     if parent_id not in (None, ""):
-        try:
-            parent = db.session.get(Comment, int(parent_id))
-        except (TypeError, ValueError):
-            parent = None
+        parent_key = parse_id(parent_id)
+        parent = db.session.get(Comment, parent_key) if parent_key is not None else None
         if parent is None or parent.idea_id != idea.id:
             raise NotFound(_l("The comment you are replying to no longer exists."),
                            fields={"parent_id": _l("The comment you are replying to no longer exists.")})

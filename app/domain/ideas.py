@@ -14,7 +14,7 @@ from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import Campaign, Idea, IdeaFollow, IdeaSearchTerm, IdeaVersion, Tag, Vote
 
@@ -165,11 +165,8 @@ def edit_idea(user, idea_id, *, title, body, tags=None):
 
 def get_idea(user, idea_id):
     """An idea the person may see (its campaign visible), or NotFound."""
-    try:
-        idea_id = int(idea_id)
-    except (TypeError, ValueError):
-        raise NotFound(_l("We could not find that idea.")) from None
-    idea = db.session.get(Idea, idea_id)
+    idea_id = parse_id(idea_id)
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
     if idea is None or not permissions.can_view_campaign(user, idea.campaign):
         raise NotFound(_l("We could not find that idea."))
     return idea
@@ -225,6 +222,17 @@ def parse_sort(value, errors=None):
         return IdeaSort.TOP
 
 
+def _bounded_int(errors, field, value, default, low, high):
+    """A whole number within [low, high]; out-of-range or junk input is reported and replaced."""
+    if value in (None, ""):
+        return default
+    number = parse_id(value) if not isinstance(value, int) or isinstance(value, bool) else value
+    if number is None or not low <= number <= high:
+        errors.add(field, _l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        return default
+    return number
+
+
 def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_page=None,
                strict=False):
     """One page of a campaign's ideas with the total count and the viewer's own votes.
@@ -235,15 +243,9 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
     campaign = campaigns.get_campaign(user, campaign_id)
     errors = FieldErrors()
     sort = parse_sort(sort, errors if strict else None)
-    per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
-    try:
-        page, per_page = int(page), int(per_page)
-    except (TypeError, ValueError):
-        errors.add("page", _l("Enter a whole number."))
-        page, per_page = 1, current_app.config["IDEAS_PER_PAGE"]
-    if page < 1 or not 1 <= per_page <= PER_PAGE_MAX:
-        errors.add("page", _l("Enter a page from 1 and a page size from 1 to %(n)d.", n=PER_PAGE_MAX))
-        page, per_page = max(page, 1), min(max(per_page, 1), PER_PAGE_MAX)
+    default_size = current_app.config["IDEAS_PER_PAGE"]
+    page = _bounded_int(errors, "page", page, 1, 1, 1_000_000)
+    per_page = _bounded_int(errors, "per_page", per_page, default_size, 1, PER_PAGE_MAX)
     q = clean_line(q)
     if len(q) > QUERY_MAX:
         errors.add("q", _l("Use at most %(n)d characters.", n=QUERY_MAX))
@@ -323,3 +325,14 @@ def list_ideas_by_author(viewer, author_id, limit=50):
         .where(Idea.author_id == author_id, campaigns.visible_campaigns_clause(viewer))
         .order_by(Idea.created_at.desc()).limit(limit)
     ).all()
+
+
+def patch_idea(user, idea_id, changes):
+    """Edit some of an idea's fields (``changes`` holds any of title, body, tags); the
+    fields left out keep their current values. Same rules as edit_idea."""
+    idea = get_idea(user, idea_id)
+    current = {"title": idea.title, "body": idea.body, "tags": [t.name for t in idea.tags]}
+    unknown = set(changes) - set(current)
+    if unknown:
+        raise TypeError(f"patch_idea got unknown fields: {sorted(unknown)}")
+    return edit_idea(user, idea.id, **{**current, **changes})

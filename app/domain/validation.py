@@ -26,3 +26,22 @@ class FieldErrors:
     def raise_if_any(self):
         if self.fields:
             raise ValidationError(fields=dict(self.fields))
+
+
+ID_MAX = 2**63 - 1
+
+
+def parse_id(value):
+    """A positive database id from an int or an ASCII-digit string, else None.
+
+    Rejects what int() would accept but no row can have: "²", "٣", signs, huge numbers.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+    else:
+        return None
+    return number if 1 <= number <= ID_MAX else None

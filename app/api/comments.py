@@ -1,0 +1,137 @@
+"""Comments on ideas: threads one level deep, posting, editing and deleting your own."""
+from flask import url_for
+
+from app.api import bp
+from app.api.auth import current_user, token_required
+from app.api.ideas import IDEA_PATH
+from app.api.openapi import DATE_TIME, ID_CONVERTER, nullable, operation, ref, register_schema
+from app.api.parsing import body
+from app.api.schemas import PERSON, iso, serialize_person
+from app.domain import comments
+
+_COMMENT_PROPERTIES = {
+    "id": {"type": "integer"},
+    "idea_id": {"type": "integer"},
+    "parent_id": nullable({"type": "integer"}),
+    "author": PERSON,
+    "body": {"type": "string", "description": "Markdown source; empty once deleted."},
+    "body_html": {"type": "string", "description": "Sanitised HTML; empty once deleted."},
+    "created_at": DATE_TIME,
+    "edited_at": nullable(DATE_TIME),
+    "deleted": {"type": "boolean"},
+}
+_COMMENT_REQUIRED = ["id", "idea_id", "parent_id", "author", "body", "body_html", "created_at",
+                     "edited_at", "deleted"]
+
+register_schema("Comment", {
+    "type": "object", "required": _COMMENT_REQUIRED, "additionalProperties": False,
+    "properties": _COMMENT_PROPERTIES,
+})
+
+register_schema("CommentThread", {
+    "type": "object",
+    "description": "A top-level comment and its replies, oldest first.",
+    "required": [*_COMMENT_REQUIRED, "replies"],
+    "additionalProperties": False,
+    "properties": {**_COMMENT_PROPERTIES,
+                   "replies": {"type": "array", "items": ref("Comment")}},
+})
+
+register_schema("CommentThreadList", {
+    "type": "object",
+    "required": ["items"],
+    "additionalProperties": False,
+    "properties": {"items": {"type": "array", "items": ref("CommentThread"),
+                             "description": "Oldest thread first."}},
+})
+
+register_schema("CommentInput", {
+    "type": "object",
+    "required": ["body"],
+    "additionalProperties": False,
+    "properties": {
+        "body": {"type": "string", "maxLength": comments.BODY_MAX, "description": "Markdown."},
+        "parent_id": nullable({"type": "integer", "minimum": 1,
+                               "description": "Reply to this comment; a reply to a reply joins "
+                                              "the same thread."}),
+    },
+})
+
+register_schema("CommentEdit", {
+    "type": "object",
+    "required": ["body"],
+    "additionalProperties": False,
+    "properties": {"body": {"type": "string", "maxLength": comments.BODY_MAX}},
+})
+
+
+def serialize_comment(comment):
+    return {
+        "id": comment.id,
+        "idea_id": comment.idea_id,
+        "parent_id": comment.parent_id,
+        "author": serialize_person(comment.author),
+        "body": "" if comment.is_deleted else comment.body,
+        "body_html": "" if comment.is_deleted else comment.body_html,
+        "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
+        "deleted": comment.is_deleted,
+    }
+
+
+def serialize_thread(comment, replies):
+    return {**serialize_comment(comment), "replies": [serialize_comment(r) for r in replies]}
+
+
+COMMENT_PATH = f"/comments/<{ID_CONVERTER}:comment_id>"
+
+
+@bp.get(IDEA_PATH + "/comments")
+@operation("listComments", "An idea's comments, as threads", tag="comments",
+           responses={200: "CommentThreadList"}, errors={404})
+def list_comments(idea_id):
+    threads = comments.list_comments(current_user(), idea_id)
+    return {"items": [serialize_thread(comment, replies) for comment, replies in threads]}
+
+
+@bp.post(IDEA_PATH + "/comments")
+@operation("addComment", "Comment on an idea, or reply to a comment", tag="comments",
+           auth="required", body="CommentInput", responses={201: "Comment"},
+           errors={403, 404, 409})
+@token_required
+def add_comment(idea_id):
+    data = body("body", "parent_id")
+    text, parent_id = data.text("body"), data.optional_id("parent_id")
+    data.check()
+    comment = comments.add_comment(current_user(), idea_id, body=text, parent_id=parent_id)
+    location = url_for("api.get_comment", comment_id=comment.id)
+    return serialize_comment(comment), 201, {"Location": location}
+
+
+@bp.get(COMMENT_PATH)
+@operation("getComment", "One comment", tag="comments", responses={200: "Comment"},
+           errors={404})
+def get_comment(comment_id):
+    return serialize_comment(comments.get_comment(current_user(), comment_id))
+
+
+@bp.patch(COMMENT_PATH)
+@operation("editComment", "Rewrite your comment while the campaign is open", tag="comments",
+           auth="required", body="CommentEdit", responses={200: "Comment"},
+           errors={403, 404, 409})
+@token_required
+def edit_comment(comment_id):
+    data = body("body")
+    text = data.text("body")
+    data.check()
+    return serialize_comment(comments.edit_comment(current_user(), comment_id, body=text))
+
+
+@bp.delete(COMMENT_PATH)
+@operation("deleteComment", "Delete your comment while the campaign is open", tag="comments",
+           auth="required", responses={204: None}, errors={403, 404, 409},
+           description="The comment stays in its thread as a deleted marker with an empty body.")
+@token_required
+def delete_comment(comment_id):
+    comments.delete_comment(current_user(), comment_id)
+    return "", 204

@@ -1,0 +1,119 @@
+"""The OpenAPI document matches the API: same routes and methods, valid document, and
+responses that validate against its schemas (every ApiClient call checks that; the
+walk-through below reaches every operation's success response)."""
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from app.api.openapi import openapi_path
+from tests import factories
+from tests.api.conftest import schema_validator
+
+
+@pytest.fixture
+def document(api):
+    response = api.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def api_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")]
+
+
+def test_the_document_is_valid_openapi(document):
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_every_route_is_documented_with_its_methods(app, document):
+    routes = {}
+    for rule in api_rules(app):
+        routes.setdefault(openapi_path(rule), set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    documented = {path: {m.upper() for m in item} for path, item in document["paths"].items()}
+    assert documented == routes
+
+
+def test_every_documented_path_parameter_is_in_the_path(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            in_path = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert in_path == set(part[1:-1] for part in path.split("/") if part.startswith("{")), (
+                method, path)
+
+
+def test_operation_ids_are_unique(document):
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_bearer_security_scheme(document):
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    assert document["paths"]["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
+    assert {} in document["paths"]["/api/v1/campaigns"]["get"]["security"]
+
+
+def test_every_operation_documents_the_error_schema(document):
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for response in document["components"]["responses"].values():
+        assert response["content"]["application/json"]["schema"] == error_ref
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert "401" in operation["responses"]
+            if "requestBody" in operation:
+                assert {"400", "422"} <= set(operation["responses"])
+
+
+def test_the_schemas_are_strict_enough_to_catch_drift(document):
+    validator = schema_validator(document, {"$ref": "#/components/schemas/Idea"})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"id": 1})
+    comment = schema_validator(document, {"$ref": "#/components/schemas/Comment"})
+    with pytest.raises(jsonschema.ValidationError):
+        comment.validate({"id": 1, "idea_id": 1, "parent_id": None, "author": {}, "body": "",
+                          "body_html": "", "created_at": "x", "edited_at": None,
+                          "deleted": False, "surprise": 1})
+
+
+def test_every_operation_answers_as_documented(api, admin, document):
+    """Walk through every operation once; ApiClient validates each response against the
+    document, and this test checks that each operation's success response was seen."""
+    campaign = factories.make_campaign(admin)
+    author = factories.make_user()
+    voter = factories.make_user()
+    author_token, voter_token = api.token_for(author), api.token_for(voter)
+    c = f"/api/v1/campaigns/{campaign.id}"
+
+    api.get("/api/v1/openapi.json")
+    api.get("/api/v1/campaigns", token=voter_token)
+    api.get(c, token=voter_token)
+    idea = api.post(c + "/ideas", token=author_token,
+                    json={"title": "Walk-through idea", "body": "Body", "tags": ["walk"]}).get_json()
+    i = f"/api/v1/ideas/{idea['id']}"
+    api.get(c + "/ideas?sort=trending&tag=walk&q=walk&page=1&per_page=5", token=voter_token)
+    api.get(i, token=voter_token)
+    api.patch(i, token=author_token, json={"body": "Better body"})
+    api.get(i + "/versions")
+    api.post(i + "/follow", token=voter_token)
+    api.delete(i + "/follow", token=voter_token)
+    api.put(i + "/vote", token=voter_token, json={"value": "up"})
+    api.delete(i + "/vote", token=voter_token)
+    comment = api.post(i + "/comments", token=voter_token, json={"body": "Nice"}).get_json()
+    api.post(i + "/comments", token=author_token, json={"body": "Thanks", "parent_id": comment["id"]})
+    api.get(i + "/comments")
+    api.get(f"/api/v1/comments/{comment['id']}")
+    api.patch(f"/api/v1/comments/{comment['id']}", token=voter_token, json={"body": "Very nice"})
+    api.delete(f"/api/v1/comments/{comment['id']}", token=voter_token)
+    api.get("/api/v1/me", token=voter_token)
+
+    succeeded = {(path, method) for path, method, status in api.checked if status < 300}
+    operations = {(path, method.upper()) for path, item in document["paths"].items()
+                  for method in item}
+    assert operations - succeeded == set()
+
+
+def test_openapi_document_is_public(api):
+    response = api.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.is_json
