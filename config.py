@@ -58,6 +58,8 @@ class Config:
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     CORS_ALLOWED_ORIGINS = _env_list("CORS_ALLOWED_ORIGINS", [])
+    # Larger socket messages are refused and their connection closed.
+    SOCKET_MAX_MESSAGE_BYTES = int(os.environ.get("SOCKET_MAX_MESSAGE_BYTES", "16384"))
 
     IDEAS_PER_PAGE = int(os.environ.get("IDEAS_PER_PAGE", "20"))
     # Hours over which trending activity loses about two thirds of its weight.

@@ -15,10 +15,12 @@ elif ASYNC_MODE == "gevent":
 
     monkey.patch_all()
 
-from app import create_app  # noqa: E402
+from app import create_app, realtime  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
 app = create_app()
+# Every server process coalesces its own vote counts and watches the campaign clocks.
+realtime.start_background_tasks(app)
 
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")

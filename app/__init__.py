@@ -19,7 +19,7 @@ def create_app(config=None):
         if hasattr(config, "check"):
             config.check()
 
-    from app import database, i18n, security
+    from app import database, i18n, realtime, security
 
     db.init_app(app)
     database.init_app(app)
@@ -32,8 +32,11 @@ def create_app(config=None):
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # None means same origin only; never "*".
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"] or None,
+        max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],
     )
+    realtime.init_app(app)
 
     from app import cli, errors, health, templating
     from app.api import bp as api_bp

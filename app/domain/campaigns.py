@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 
-from app.domain import permissions
+from app.domain import events, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line, render_markdown
@@ -19,6 +19,8 @@ TITLE_MAX = 160
 QUESTION_MAX = 300
 DESCRIPTION_MAX = 20_000
 MAX_DURATION = timedelta(days=366)
+# How far back the scheduler looks for start or end times that passed unannounced.
+ANNOUNCE_WINDOW = timedelta(hours=1)
 
 
 def campaign_phase(campaign, now: datetime | None = None) -> Phase:
@@ -191,6 +193,49 @@ def update_campaign(actor, campaign_id, *, title, question, description, starts_
     return campaign
 
 
+def phase_dedupe_key(campaign, reason):
+    """One key per opening or closing instant, shared by manual and scheduled announcements."""
+    boundary = {"opened": campaign.starts_at, "closed": campaign.ends_at}.get(reason)
+    return f"phase:{campaign.id}:{reason}:{boundary.isoformat()}" if boundary else None
+
+
+def record_phase_event(campaign, reason):
+    """Tell the campaign's viewers its phase or time-box changed (countdowns and forms follow)."""
+    events.record_campaign_event(campaign.id, "campaign.phase", {
+        "phase": campaign_phase(campaign).value, "reason": reason,
+        "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
+    }, dedupe_key=phase_dedupe_key(campaign, reason))
+
+
+def announce_scheduled_phases(now=None):
+    """Record a phase event for campaigns that opened or closed by the clock since the
+    last announcement. Safe to run from every process: a unique key per boundary lets one
+    record win and the others change nothing. Returns the number recorded."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import CampaignEvent
+
+    now = now or utcnow()
+    recorded = 0
+    window_start = now - ANNOUNCE_WINDOW
+    due = db.session.scalars(select(Campaign).where(
+        or_(Campaign.starts_at.between(window_start, now), Campaign.ends_at.between(window_start, now))
+    )).all()
+    for campaign in due:
+        reason = "closed" if campaign.ends_at <= now else "opened"
+        key = phase_dedupe_key(campaign, reason)
+        if db.session.scalar(select(CampaignEvent.id).where(CampaignEvent.dedupe_key == key)):
+            continue
+        try:
+            record_phase_event(campaign, reason)
+            db.session.commit()
+            recorded += 1
+        except IntegrityError:
+            db.session.rollback()  # another process announced it first
+    db.session.rollback()  # end the read transaction
+    return recorded
+
+
 def _phase_change(actor, campaign_id):
     campaign = get_campaign(actor, campaign_id)
     if not permissions.can_change_campaign_phase(actor, campaign):
@@ -204,6 +249,7 @@ def open_campaign_early(actor, campaign_id):
     if campaign_phase(campaign) is not Phase.UPCOMING:
         raise CampaignNotOpen(_l("Only an upcoming campaign can be opened early."), code="not_upcoming")
     campaign.starts_at = utcnow()
+    record_phase_event(campaign, "opened")
     db.session.commit()
     return campaign
 
@@ -219,6 +265,7 @@ def extend_campaign(actor, campaign_id, *, ends_at):
         errors.add("ends_at", _l("A campaign can last at most a year."))
     errors.raise_if_any()
     campaign.ends_at = ends_at
+    record_phase_event(campaign, "extended")
     db.session.commit()
     return campaign
 
@@ -229,5 +276,6 @@ def close_campaign(actor, campaign_id):
     if campaign_phase(campaign) is not Phase.OPEN:
         raise CampaignNotOpen(_l("Only an open campaign can be closed."), code="not_open")
     campaign.ends_at = utcnow()
+    record_phase_event(campaign, "closed")
     db.session.commit()
     return campaign

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app.domain import campaigns, ideas, permissions
+from app.domain import campaigns, events, ideas, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.text import clean_block, render_markdown
@@ -51,12 +51,30 @@ def add_comment(user, idea_id, *, body, parent_id=None):
     comment = Comment(idea_id=idea.id, author_id=user.id, parent_id=parent.id if parent else None,
                       body=body, body_html=render_markdown(body), created_at=now)
     db.session.add(comment)
-    db.session.execute(update(Idea).where(Idea.id == idea.id)
-                       .values(comment_count=Idea.comment_count + 1))
+    count = db.session.execute(update(Idea).where(Idea.id == idea.id)
+                               .values(comment_count=Idea.comment_count + 1)
+                               .returning(Idea.comment_count)).scalar_one()
     db.session.execute(ideas.bump_trending(idea.id, ideas.WEIGHT_COMMENT))
     db.session.execute(ideas.follow_idea_row(user.id, idea.id))
+    db.session.flush()
+    notifications.notify_comment(comment, idea, parent)
+    events.record_campaign_event(idea.campaign_id, "comment.created",
+                                 {"comment": comment_summary(comment),
+                                  "comment_count": count}, idea_id=idea.id)
     db.session.commit()
     return comment
+
+
+def comment_summary(comment) -> dict:
+    """A comment as plain data for live updates (deleted comments carry no text)."""
+    return {
+        "id": comment.id, "idea_id": comment.idea_id, "parent_id": comment.parent_id,
+        "author": {"id": comment.author_id, "display_name": comment.author.display_name,
+                   "kind": comment.author.kind.value},
+        "body_html": comment.body_html, "deleted": comment.is_deleted,
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+    }
 
 
 def _own_comment_in_open_campaign(user, comment_id):
@@ -78,6 +96,8 @@ def edit_comment(user, comment_id, *, body):
     body = _validated_body(body)
     if body != comment.body:
         comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
+        events.record_campaign_event(comment_campaign(comment).id, "comment.edited",
+                                     {"comment": comment_summary(comment)}, idea_id=comment.idea_id)
         db.session.commit()
     return comment
 
@@ -86,8 +106,12 @@ def delete_comment(user, comment_id):
     """The author deletes their comment; a marker keeps the thread readable."""
     comment = _own_comment_in_open_campaign(user, comment_id)
     comment.body, comment.body_html, comment.deleted_at = "", "", utcnow()
-    db.session.execute(update(Idea).where(Idea.id == comment.idea_id)
-                       .values(comment_count=Idea.comment_count - 1))
+    count = db.session.execute(update(Idea).where(Idea.id == comment.idea_id)
+                               .values(comment_count=Idea.comment_count - 1)
+                               .returning(Idea.comment_count)).scalar_one()
+    events.record_campaign_event(comment_campaign(comment).id, "comment.deleted",
+                                 {"comment": comment_summary(comment), "comment_count": count},
+                                 idea_id=comment.idea_id)
     db.session.commit()
     return comment
 

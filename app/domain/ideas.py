@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain import campaigns, permissions, search
+from app.domain import campaigns, events, permissions, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.sqlfunctions import logaddexp
@@ -137,6 +137,7 @@ def submit_idea(user, campaign_id, *, title, body, tags=None):
     db.session.execute(follow_idea_row(user.id, idea.id))
     db.session.execute(update(Campaign).where(Campaign.id == campaign.id)
                        .values(idea_count=Campaign.idea_count + 1))
+    events.record_campaign_event(campaign.id, "idea.created", idea_summary(idea), idea_id=idea.id)
     db.session.commit()
     return idea
 
@@ -159,8 +160,23 @@ def edit_idea(user, idea_id, *, title, body, tags=None):
                                tags=",".join(tag_names), editor_id=user.id, created_at=now))
     db.session.flush()
     _reindex(idea)
+    events.record_campaign_event(idea.campaign_id, "idea.edited", idea_summary(idea), idea_id=idea.id)
     db.session.commit()
     return idea
+
+
+def idea_summary(idea) -> dict:
+    """What every viewer of a campaign may know of an idea, as plain data for live updates."""
+    return {
+        "id": idea.id, "campaign_id": idea.campaign_id, "title": idea.title,
+        "body_html": idea.body_html, "tags": [t.name for t in idea.tags],
+        "author": {"id": idea.author_id, "display_name": idea.author.display_name,
+                   "kind": idea.author.kind.value},
+        "up_count": idea.up_count, "down_count": idea.down_count, "score": idea.score,
+        "comment_count": idea.comment_count, "version": idea.version,
+        "created_at": idea.created_at.isoformat(),
+        "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
+    }
 
 
 def get_idea(user, idea_id):

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.domain import campaigns, ideas, permissions
+from app.domain import campaigns, events, ideas, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
@@ -54,10 +54,12 @@ def cast_vote(user, idea_id, value):
     campaigns.ensure_can_take_part(user, idea.campaign)
     if not permissions.can_vote_on_idea(user, idea):
         raise PermissionDenied(_l("You cannot vote on your own idea."), code="own_idea")
-    user_id, idea_id = user.id, idea.id  # plain ids survive a rollback's expiry
+    user_id, idea_id, campaign_id = user.id, idea.id, idea.campaign_id  # ids survive a rollback
     for _ in range(_ATTEMPTS):
         try:
-            _apply(user_id, idea_id, value)
+            if _apply(user_id, idea_id, value):
+                # Counts reach viewers coalesced, a few times a second (app.realtime).
+                events.record_change("votes.changed", {"campaign_id": campaign_id, "idea_id": idea_id})
             db.session.commit()
             break
         except (IntegrityError, _StaleVote):
@@ -67,13 +69,14 @@ def cast_vote(user, idea_id, value):
     return vote_result(user, idea_id)
 
 
-def _apply(user_id, idea_id, value):
+def _apply(user_id, idea_id, value) -> bool:
+    """Write one vote change and its count deltas; False when nothing changed."""
     existing = db.session.execute(
         select(Vote.id, Vote.value).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
     ).first()
     old = existing.value if existing else NONE
     if old == value:
-        return
+        return False
     now = utcnow()
     if existing is None:
         db.session.add(Vote(user_id=user_id, idea_id=idea_id, value=value, created_at=now,
@@ -99,6 +102,7 @@ def _apply(user_id, idea_id, value):
     )
     if value == UP:
         db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
+    return True
 
 
 def vote_result(user, idea_id) -> VoteResult:
@@ -107,3 +111,20 @@ def vote_result(user, idea_id) -> VoteResult:
     mine = db.session.scalar(select(Vote.value).where(Vote.user_id == user.id, Vote.idea_id == idea_id))
     return VoteResult(idea_id=idea_id, my_vote=mine or NONE, up_count=row.up_count,
                       down_count=row.down_count, score=row.score)
+
+
+def announce_vote_counts(campaign_id, idea_ids):
+    """Put the current counts of some ideas into the campaign's stream, as one entry.
+
+    Runs a few times a second per process with the ideas whose votes changed, so a vote
+    storm becomes a handful of updates. The stream number is taken first: it locks the
+    campaign's stream, so the counts read after it are at least as new as those of any
+    earlier entry, and a later entry never shows older counts.
+    """
+    seq = events.next_seq(campaign_id)
+    rows = db.session.execute(select(Idea.id, Idea.up_count, Idea.down_count, Idea.score)
+                              .where(Idea.id.in_(sorted(idea_ids)), Idea.campaign_id == campaign_id))
+    counts = {str(row.id): {"up_count": row.up_count, "down_count": row.down_count,
+                            "score": row.score} for row in rows}
+    events.record_campaign_event(campaign_id, "idea.counts", {"ideas": counts}, seq=seq)
+    db.session.commit()

@@ -31,6 +31,8 @@ class Campaign(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
     idea_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The number of the latest entry in this campaign's live stream (CampaignEvent.seq).
+    event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     audience = relationship(
         "CampaignAudience", cascade="all, delete-orphan", lazy="selectin",

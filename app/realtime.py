@@ -1,0 +1,201 @@
+"""Live updates: the one module that turns committed domain events into socket messages.
+
+Rooms: ``campaign:<id>`` for everyone who may view a campaign, ``campaign:<id>:moderators``
+for those who may also see moderated content, and ``user:<id>`` for one person's
+notifications. A client joins one campaign stream; every entry carries the stream's
+number (seq), so a client that reconnects or sees a gap asks for what it missed
+(``catch_up`` here, or GET /api/v1/campaigns/<id>/events?after=N).
+
+Nothing outside this module and wsgi.py knows whether eventlet or gevent runs the server.
+"""
+import logging
+import threading
+
+from flask import request, session
+from flask_login import current_user
+from flask_socketio import emit, join_room, leave_room
+
+from app.domain import accounts, api_tokens, campaigns, events, permissions, votes
+from app.domain.errors import DomainError
+from app.domain.validation import parse_id
+from app.extensions import db, socketio
+from app.models import EventVisibility
+
+log = logging.getLogger(__name__)
+
+# Vote counts of busy ideas are gathered and sent at most this often, per process.
+COUNTS_INTERVAL = 0.3
+SCHEDULER_INTERVAL = 1.0
+CATCH_UP_LIMIT = 500
+
+_dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
+_dirty_lock = threading.Lock()
+_tasks_started = False
+
+
+def campaign_room(campaign_id, moderators=False):
+    return f"campaign:{campaign_id}:moderators" if moderators else f"campaign:{campaign_id}"
+
+
+def user_room(user_id):
+    return f"user:{user_id}"
+
+
+# --- delivery of committed domain events -------------------------------------------------
+
+def _safe_emit(event, data, room):
+    try:
+        socketio.emit(event, data, to=room)
+    except Exception:  # noqa: BLE001 - a broken queue must never fail the request that committed
+        log.warning("could not deliver %s to %s; clients will catch up", event, room, exc_info=True)
+
+
+def deliver(kind, data):
+    """Subscriber of app.domain.events: runs after each commit that recorded events."""
+    if kind == "campaign":
+        room = campaign_room(data["campaign_id"])
+        _safe_emit("campaign_event", events.serialize_event(data, include_moderated=False), room)
+        _safe_emit("campaign_event", events.serialize_event(data, include_moderated=True),
+                   campaign_room(data["campaign_id"], moderators=True))
+    elif kind == "personal":
+        _safe_emit(data["kind"], data["payload"], user_room(data["user_id"]))
+    elif kind == "votes.changed":
+        with _dirty_lock:
+            _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])
+
+
+def flush_vote_counts():
+    """Send the gathered vote counts, one stream entry per campaign. Returns entries sent."""
+    with _dirty_lock:
+        pending = dict(_dirty_counts)
+        _dirty_counts.clear()
+    sent = 0
+    for campaign_id, idea_ids in pending.items():
+        try:
+            votes.announce_vote_counts(campaign_id, idea_ids)
+            sent += 1
+        except Exception:  # noqa: BLE001 - keep the ideas for the next round
+            db.session.rollback()
+            log.exception("could not announce vote counts of campaign %s", campaign_id)
+            with _dirty_lock:
+                _dirty_counts.setdefault(campaign_id, set()).update(idea_ids)
+    return sent
+
+
+def _every(interval, work, app):
+    while True:
+        socketio.sleep(interval)
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # noqa: BLE001 - a background loop must survive a bad round
+                log.exception("background task %s failed", work.__name__)
+            finally:
+                db.session.remove()
+
+
+def start_background_tasks(app):
+    """Start the vote-count coalescer and the phase scheduler (once per server process)."""
+    global _tasks_started
+    if _tasks_started:
+        return
+    _tasks_started = True
+    socketio.start_background_task(_every, COUNTS_INTERVAL, flush_vote_counts, app)
+    socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
+
+
+# --- the socket's own protocol ------------------------------------------------------------
+
+def _socket_user():
+    """The person behind this connection, re-checked on every event (deactivation ends it)."""
+    session_id = session.get("socket_user")
+    if session_id:
+        return accounts.load_session_user(session_id)
+    return current_user if permissions.is_authenticated(current_user) else None
+
+
+def _error(code, message):
+    return {"ok": False, "error": {"code": code, "message": str(message)}}
+
+
+def _campaign_id_from(data):
+    if not isinstance(data, dict):
+        return None
+    return parse_id(data.get("campaign_id"))
+
+
+def on_connect(auth=None):
+    """Authenticate by the page's login session or, for API clients, a personal token."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token is not None:
+        user = api_tokens.user_for_token(token) if isinstance(token, str) else None
+        if user is None:
+            raise ConnectionRefusedError("invalid_token")
+        session["socket_user"] = user.get_id()
+    elif permissions.is_authenticated(current_user):
+        session["socket_user"] = current_user.get_id()
+    user = _socket_user()
+    if user is not None:
+        join_room(user_room(user.id))
+    return True
+
+
+def on_join_campaign(data):
+    """Join one campaign's stream; the same check as opening the campaign page."""
+    campaign_id = _campaign_id_from(data)
+    if campaign_id is None:
+        return _error("bad_request", "campaign_id must be a positive integer")
+    user = _socket_user()
+    viewer = user or current_user
+    try:
+        campaign = campaigns.get_campaign(viewer, campaign_id)
+    except DomainError as error:
+        return _error(error.code, error.message)
+    moderator = permissions.is_moderator(viewer)
+    for room in list(_joined_campaign_rooms()):
+        leave_room(room)
+    join_room(campaign_room(campaign.id, moderators=moderator))
+    seq = events.current_seq(campaign.id)
+    db.session.remove()
+    return {"ok": True, "campaign_id": campaign.id, "seq": seq}
+
+
+def _joined_campaign_rooms():
+    rooms = socketio.server.rooms(request.sid, namespace="/")
+    return [room for room in rooms if isinstance(room, str) and room.startswith("campaign:")]
+
+
+def on_catch_up(data):
+    """Stream entries after ``after`` for a campaign the connection may view."""
+    campaign_id = _campaign_id_from(data)
+    after = data.get("after") if isinstance(data, dict) else None
+    if campaign_id is None or not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        return _error("bad_request", "send campaign_id and after (a whole number)")
+    viewer = _socket_user() or current_user
+    try:
+        campaign = campaigns.get_campaign(viewer, campaign_id)
+    except DomainError as error:
+        return _error(error.code, error.message)
+    entries = events.events_after(campaign.id, after, include_moderated=permissions.is_moderator(viewer),
+                                  limit=CATCH_UP_LIMIT + 1)
+    db.session.remove()
+    return {"ok": True, "events": entries[:CATCH_UP_LIMIT], "more": len(entries) > CATCH_UP_LIMIT}
+
+
+def on_unknown_event(event, *args):
+    """Anything else a client sends is answered with an error; nobody else notices."""
+    emit("error", {"code": "unknown_event", "message": "unknown event"})
+
+
+def on_error(error):
+    log.info("socket handler error: %s", error)
+    emit("error", {"code": "bad_request", "message": "the event could not be handled"})
+
+
+def init_app(app):
+    events.subscribe(deliver)
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("join_campaign", on_join_campaign)
+    socketio.on_event("catch_up", on_catch_up)
+    socketio.on_event("*", on_unknown_event)
+    socketio.on_error_default(on_error)
