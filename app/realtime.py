@@ -19,14 +19,12 @@ from app.domain import accounts, api_tokens, campaigns, events, permissions, vot
 from app.domain.errors import DomainError
 from app.domain.validation import parse_id
 from app.extensions import db, socketio
-from app.models import EventVisibility
 
 log = logging.getLogger(__name__)
 
 # Vote counts of busy ideas are gathered and sent at most this often, per process.
 COUNTS_INTERVAL = 0.3
 SCHEDULER_INTERVAL = 1.0
-CATCH_UP_LIMIT = 500
 
 _dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
 _dirty_lock = threading.Lock()
@@ -168,18 +166,16 @@ def _joined_campaign_rooms():
 def on_catch_up(data):
     """Stream entries after ``after`` for a campaign the connection may view."""
     campaign_id = _campaign_id_from(data)
-    after = data.get("after") if isinstance(data, dict) else None
-    if campaign_id is None or not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        return _error("bad_request", "send campaign_id and after (a whole number)")
-    viewer = _socket_user() or current_user
+    if campaign_id is None:
+        return _error("bad_request", "campaign_id must be a positive integer")
     try:
-        campaign = campaigns.get_campaign(viewer, campaign_id)
+        page = campaigns.list_campaign_events(_socket_user() or current_user, campaign_id,
+                                              after=data.get("after"))
     except DomainError as error:
         return _error(error.code, error.message)
-    entries = events.events_after(campaign.id, after, include_moderated=permissions.is_moderator(viewer),
-                                  limit=CATCH_UP_LIMIT + 1)
-    db.session.remove()
-    return {"ok": True, "events": entries[:CATCH_UP_LIMIT], "more": len(entries) > CATCH_UP_LIMIT}
+    finally:
+        db.session.remove()
+    return {"ok": True, "seq": page.seq, "events": page.events, "more": page.more}
 
 
 def on_unknown_event(event, *args):

@@ -279,3 +279,31 @@ def close_campaign(actor, campaign_id):
     record_phase_event(campaign, "closed")
     db.session.commit()
     return campaign
+
+
+CATCH_UP_LIMIT = 500
+
+
+@dataclass
+class StreamPage:
+    campaign_id: int
+    seq: int
+    events: list
+    more: bool
+
+
+def list_campaign_events(user, campaign_id, *, after, limit=CATCH_UP_LIMIT):
+    """What a viewer missed of a campaign's live stream: the entries numbered after ``after``.
+
+    Entries the viewer may not see arrive as placeholders with their number, so a client
+    can tell "nothing for you" from "missed". ``more`` says another call is needed.
+    """
+    campaign = get_campaign(user, campaign_id)
+    errors = FieldErrors()
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        errors.add("after", _l("Enter a whole number from 0."))
+    errors.raise_if_any()
+    entries = events.events_after(campaign.id, after, include_moderated=permissions.is_moderator(user),
+                                  limit=limit + 1)
+    return StreamPage(campaign_id=campaign.id, seq=events.current_seq(campaign.id),
+                      events=entries[:limit], more=len(entries) > limit)
