@@ -57,6 +57,8 @@ class Config:
     # Realtime: "eventlet" (default) or "gevent"; a Redis URL lets several processes share events.
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Processes of one deployment share a channel; separate deployments on one Redis must not.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "ideajam")
     CORS_ALLOWED_ORIGINS = _env_list("CORS_ALLOWED_ORIGINS", [])
     # Larger socket messages are refused and their connection closed.
     SOCKET_MAX_MESSAGE_BYTES = int(os.environ.get("SOCKET_MAX_MESSAGE_BYTES", "16384"))

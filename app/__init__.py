@@ -32,6 +32,7 @@ def create_app(config=None):
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # None means same origin only; never "*".
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"] or None,
         max_http_buffer_size=app.config["SOCKET_MAX_MESSAGE_BYTES"],

@@ -138,7 +138,7 @@ def on_connect(auth=None):
     return True
 
 
-def on_join_campaign(data):
+def on_join_campaign(data=None):
     """Join one campaign's stream; the same check as opening the campaign page."""
     campaign_id = _campaign_id_from(data)
     if campaign_id is None:
@@ -163,7 +163,7 @@ def _joined_campaign_rooms():
     return [room for room in rooms if isinstance(room, str) and room.startswith("campaign:")]
 
 
-def on_catch_up(data):
+def on_catch_up(data=None):
     """Stream entries after ``after`` for a campaign the connection may view."""
     campaign_id = _campaign_id_from(data)
     if campaign_id is None:
@@ -184,8 +184,11 @@ def on_unknown_event(event, *args):
 
 
 def on_error(error):
+    if isinstance(error, ConnectionRefusedError):
+        raise error  # a refused connection must stay refused
     log.info("socket handler error: %s", error)
     emit("error", {"code": "bad_request", "message": "the event could not be handled"})
+    return _error("bad_request", "the event could not be handled")
 
 
 def init_app(app):

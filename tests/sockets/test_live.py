@@ -1,0 +1,231 @@
+"""Every live event, permission denials, catch-up and bad input, against the real server."""
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import socketio
+
+from app.domain import campaigns
+from app.extensions import db
+from app.models import User
+from tests.server.conftest import offline_app
+
+pytestmark = pytest.mark.server
+
+
+def in_campaign(campaign_id, kind):
+    return lambda data: data.get("campaign_id") == campaign_id and data.get("kind") == kind
+
+
+# --- joining ------------------------------------------------------------------------------
+
+def test_anyone_may_follow_a_public_campaign(live, connect):
+    jam, _server, _api = live
+    assert connect().join(jam.campaign_id) >= 0
+
+
+@pytest.mark.parametrize("who", [None, "customer"])
+def test_outsiders_cannot_join_a_private_campaign(live, connect, who):
+    jam, _server, _api = live
+    client = connect(jam.tokens[who] if who else None)
+    reply = client.call("join_campaign", {"campaign_id": jam.private_campaign_id})
+    assert reply == {"ok": False, "error": {"code": "not_found", "message": reply["error"]["message"]}}
+
+
+def test_the_private_campaigns_audience_may_join(live, connect):
+    jam, _server, _api = live
+    assert connect(jam.tokens["staff"]).join(jam.private_campaign_id) >= 0
+
+
+def test_an_invalid_token_is_refused(live):
+    _jam, server, _api = live
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, transports=["websocket"], auth={"token": "ij_forged"}, wait_timeout=5)
+
+
+@pytest.mark.parametrize("payload", [None, "x", {"campaign_id": "x"}, {"campaign_id": -1},
+                                     {"campaign_id": True}, {"campaign_id": 99999999999999999999}])
+def test_malformed_joins_get_an_error_reply(live, connect, payload):
+    reply = connect().call("join_campaign", payload)
+    assert reply["ok"] is False and reply["error"]["code"] in {"bad_request", "not_found"}
+
+
+# --- events ---------------------------------------------------------------------------------
+
+def test_new_and_edited_ideas_arrive_with_the_next_numbers(live, connect):
+    jam, _server, api = live
+    client = connect()
+    seq = client.join(jam.campaign_id)
+    created = api.call("POST", f"/campaigns/{jam.campaign_id}/ideas", jam.tokens["staff"],
+                       json={"title": "A live idea", "body": "Seen at once", "tags": ["live"]}).json()
+    event = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "idea.created"))
+    assert event["seq"] == seq + 1
+    assert event["payload"]["title"] == "A live idea" and event["payload"]["tags"] == ["live"]
+    api.call("PATCH", f"/ideas/{created['id']}", jam.tokens["staff"], json={"title": "A livelier idea"})
+    event = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "idea.edited"))
+    assert event["seq"] == seq + 2 and event["payload"]["title"] == "A livelier idea"
+
+
+def test_comments_arrive_created_edited_and_deleted(live, connect):
+    jam, _server, api = live
+    client = connect()
+    client.join(jam.campaign_id)
+    idea_id = jam.idea_ids[0]
+    comment = api.call("POST", f"/ideas/{idea_id}/comments", jam.tokens["staff"],
+                       json={"body": "Live **comment**"}).json()
+    created = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "comment.created"))
+    assert created["idea_id"] == idea_id
+    assert "<strong>comment</strong>" in created["payload"]["comment"]["body_html"]
+    count = created["payload"]["comment_count"]
+    api.call("PATCH", f"/comments/{comment['id']}", jam.tokens["staff"], json={"body": "Edited"})
+    edited = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "comment.edited"))
+    assert edited["payload"]["comment"]["body_html"].strip() == "<p>Edited</p>"
+    api.call("DELETE", f"/comments/{comment['id']}", jam.tokens["staff"])
+    deleted = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "comment.deleted"))
+    assert deleted["payload"]["comment"]["deleted"] is True
+    assert deleted["payload"]["comment"]["body_html"] == ""
+    assert deleted["payload"]["comment_count"] == count - 1
+
+
+def test_vote_counts_arrive(live, connect):
+    jam, _server, api = live
+    client = connect()
+    client.join(jam.campaign_id)
+    idea_id = jam.idea_ids[1]
+    result = api.change_vote(jam.voter_tokens[0], idea_id)
+    key = str(idea_id)
+    event = client.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts"
+                            and d["payload"]["ideas"].get(key) == {
+                                k: result[k] for k in ("up_count", "down_count", "score")})
+    assert event["seq"] > 0
+
+
+def test_the_author_is_notified_of_a_comment_in_their_personal_room(live, connect):
+    jam, _server, api = live
+    author, bystander = connect(jam.tokens["author"]), connect(jam.tokens["customer"])
+    api.call("POST", f"/ideas/{jam.idea_ids[2]}/comments", jam.tokens["staff"], json={"body": "Nice one"})
+    note = author.wait_for("notification")
+    assert note["kind"] == "comment_on_my_idea" and note["idea_id"] == jam.idea_ids[2]
+    assert all(name != "notification" for name, _ in bystander.drain())
+
+
+def test_a_campaign_closing_on_time_reaches_its_viewers(live, connect):
+    jam, _server, _api = live
+    app = offline_app(jam.database_url)
+    with app.app_context():
+        admin = db.session.get(User, 1)
+        now = datetime.now(timezone.utc)
+        closing = campaigns.create_campaign(
+            admin, title="Closing soon", question="Will it close on time?", description="",
+            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(seconds=2),
+            audience=["staff", "partner", "customer"])
+        campaign_id = closing.id
+        db.session.remove()
+        db.engine.dispose()
+    client = connect()
+    client.join(campaign_id)
+    event = client.wait_for("campaign_event", in_campaign(campaign_id, "campaign.phase"), timeout=15)
+    assert event["payload"]["phase"] == "closed" and event["payload"]["reason"] == "closed"
+
+
+# --- catching up ----------------------------------------------------------------------------
+
+def apply(counts, events):
+    for event in events:
+        if event["kind"] == "idea.counts":
+            for idea_id, values in event["payload"]["ideas"].items():
+                counts[int(idea_id)] = values
+    return counts
+
+
+def test_catch_up_after_a_disconnect_during_which_votes_land(live, connect):
+    jam, _server, api = live
+    listing = api.call("GET", f"/campaigns/{jam.campaign_id}/ideas?per_page=100").json()["items"]
+    shown = {item["id"]: {k: item[k] for k in ("up_count", "down_count", "score")} for item in listing}
+    client = connect()
+    last_seq = client.join(jam.campaign_id)
+    client.close()
+    # 100 votes land while the client is away: 10 voters on 10 ideas, some down.
+    threads = [threading.Thread(target=lambda t=token, n=n: [
+        api.vote(t, idea_id, "down" if (n + i) % 4 == 0 else "up") for i, idea_id in enumerate(jam.idea_ids)])
+        for n, token in enumerate(jam.voter_tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    listing = api.call("GET", f"/campaigns/{jam.campaign_id}/ideas?per_page=100").json()["items"]
+    truth = {item["id"]: {k: item[k] for k in ("up_count", "down_count", "score")} for item in listing}
+    assert truth != shown
+
+    client = connect()
+    client.join(jam.campaign_id)
+    # Poll until the coalescer has streamed the last counts, then compare exactly.
+    import time
+
+    deadline = time.monotonic() + 10
+    while True:
+        reply = client.call("catch_up", {"campaign_id": jam.campaign_id, "after": last_seq})
+        assert reply["ok"] and not reply["more"]
+        seqs = [event["seq"] for event in reply["events"]]
+        assert seqs == list(range(last_seq + 1, last_seq + 1 + len(seqs)))  # no gap, no double
+        caught_up = apply(dict(shown), reply["events"])
+        if caught_up == truth or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert caught_up == truth
+
+
+def test_vote_storms_are_coalesced(live, connect):
+    jam, _server, api = live
+    client = connect()
+    client.join(jam.campaign_id)
+    idea_id = jam.idea_ids[3]
+    values = ["up", "down", "none"] * 10  # 30 changes per voter, 300 in all
+    threads = [threading.Thread(target=lambda t=token: [api.vote(t, idea_id, v) for v in values])
+               for token in jam.voter_tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = client.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts"
+                            and d["payload"]["ideas"].get(str(idea_id), {}).get("up_count") == 0
+                            and d["payload"]["ideas"][str(idea_id)]["down_count"] == 0)
+    updates = [data for name, data in client.drain() if name == "campaign_event"]
+    assert final is not None
+    assert len(updates) < 300 / 5, len(updates)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+def test_unknown_events_get_an_error_and_nobody_else_notices(live, connect):
+    jam, _server, api = live
+    rude, polite = connect(), connect()
+    polite.join(jam.campaign_id)
+    rude.client.emit("make_me_admin", {"please": True})
+    error = rude.wait_for("error")
+    assert error["code"] == "unknown_event"
+    api.change_vote(jam.voter_tokens[1], jam.idea_ids[4])
+    polite.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts")
+
+
+def test_an_oversized_message_closes_only_that_connection(live, connect):
+    jam, _server, api = live
+    flooder, bystander = connect(), connect()
+    bystander.join(jam.campaign_id)
+    flooder.client.emit("catch_up", {"campaign_id": jam.campaign_id, "after": 0, "junk": "x" * 100_000})
+    flooder.client.sleep(1)
+    deadline = 50
+    while flooder.client.connected and deadline:
+        flooder.client.sleep(0.1)
+        deadline -= 1
+    assert not flooder.client.connected
+    api.change_vote(jam.voter_tokens[2], jam.idea_ids[5])
+    bystander.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts")
+
+
+@pytest.mark.parametrize("payload", [{"campaign_id": 1, "after": -5}, {"campaign_id": 1, "after": "0"},
+                                     {"campaign_id": 1}, ["not", "a", "dict"]])
+def test_malformed_catch_up_gets_an_error_reply(live, connect, payload):
+    reply = connect().call("catch_up", payload)
+    assert reply["ok"] is False
