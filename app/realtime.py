@@ -29,6 +29,7 @@ SCHEDULER_INTERVAL = 1.0
 _dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
 _dirty_lock = threading.Lock()
 _tasks_started = False
+_counts_wanted = None  # an async event that wakes the coalescer, made when it starts
 
 
 def campaign_room(campaign_id, moderators=False):
@@ -60,6 +61,8 @@ def deliver(kind, data):
     elif kind == "votes.changed":
         with _dirty_lock:
             _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])
+        if _counts_wanted is not None:
+            _counts_wanted.set()
 
 
 def flush_vote_counts():
@@ -92,13 +95,30 @@ def _every(interval, work, app):
                 db.session.remove()
 
 
+def _coalesce_counts(app):
+    """Send counts as soon as a vote arrives, then at most once per COUNTS_INTERVAL: a lone
+    vote shows up at once, a storm becomes a few updates a second."""
+    while True:
+        _counts_wanted.wait()
+        _counts_wanted.clear()
+        with app.app_context():
+            try:
+                flush_vote_counts()
+            except Exception:  # noqa: BLE001 - the loop must survive a bad round
+                log.exception("vote count coalescer failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(COUNTS_INTERVAL)
+
+
 def start_background_tasks(app):
     """Start the vote-count coalescer and the phase scheduler (once per server process)."""
-    global _tasks_started
+    global _tasks_started, _counts_wanted
     if _tasks_started:
         return
     _tasks_started = True
-    socketio.start_background_task(_every, COUNTS_INTERVAL, flush_vote_counts, app)
+    _counts_wanted = socketio.server.eio.create_event()
+    socketio.start_background_task(_coalesce_counts, app)
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
 
 
