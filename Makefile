@@ -36,7 +36,7 @@ translations: deps
 	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
 
 extract-messages: deps
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -q --no-fuzzy-matching -i app/translations/messages.pot -d app/translations

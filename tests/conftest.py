@@ -3,6 +3,7 @@ import os
 from datetime import datetime, timezone
 
 import pytest
+from flask import g, request_started
 
 from app import create_app
 from app.extensions import db
@@ -31,15 +32,25 @@ def clock():
     return Clock()
 
 
+def _clear_g(sender, **extra):
+    """Flask reuses the test's app context for test-client requests, so ``g`` (where
+    Flask-Login keeps the current user and Flask-Babel the locale) would leak from one
+    request, or one client, to the next. In production every request has its own ``g``."""
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture
 def app(clock):
     app = create_app(TestingConfig)
     app.config["CLOCK"] = clock
+    request_started.connect(_clear_g, app)
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()
         db.drop_all()
+    request_started.disconnect(_clear_g, app)
 
 
 @pytest.fixture

@@ -105,7 +105,9 @@ def get_campaign(user, slug_or_id):
 
 def slugify(title: str) -> str:
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "campaign"
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "campaign"
+    # An all-digit slug would read as an id in URLs (/c/2024).
+    return f"c-{slug}" if slug.isdigit() else slug
 
 
 def _unique_slug(title, exclude_id=None):

@@ -1,3 +1,83 @@
-from flask import Blueprint
+"""Posting, editing and deleting comments (JSON-aware, so JS can add them in place)."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.domain import comments, ideas, permissions
+from app.domain.errors import CampaignNotOpen, ValidationError
+from app.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
+from app.web.helpers import apply_field_errors, login_required, wants_json
+from app.web.ideas import render_idea
 
 bp = Blueprint("comments", __name__)
+
+
+def _comment_url(comment):
+    return url_for("ideas.show", idea_id=comment.idea_id, _anchor=f"comment-{comment.id}")
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+@login_required
+def create(idea_id):
+    form = CommentForm()
+    form.validate_on_submit()
+    if wants_json():
+        comment = comments.add_comment(current_user, idea_id, body=form.body.data,
+                                       parent_id=form.parent_id.data or None)
+        return _comment_json(comment), 201
+    idea = ideas.get_idea(current_user, idea_id)
+    try:
+        comment = comments.add_comment(current_user, idea.id, body=form.body.data,
+                                       parent_id=form.parent_id.data or None)
+    except ValidationError as error:
+        apply_field_errors(form, error)
+        return render_idea(idea, comment_form=form, status=error.status)
+    except CampaignNotOpen as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    flash(_("Your comment is posted."), "success")
+    return redirect(_comment_url(comment))
+
+
+def _comment_json(comment):
+    idea = ideas.get_idea(current_user, comment.idea_id)
+    html = render_template("comments/_comment.html", comment=comment, replies=[], idea=idea,
+                           campaign=idea.campaign)
+    return jsonify({"id": comment.id, "parent_id": comment.parent_id, "html": html,
+                    "comment_count": idea.comment_count})
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id):
+    comment = comments.get_comment(current_user, comment_id)
+    if not permissions.can_edit_comment(current_user, comment):
+        abort(403)
+    form = EditCommentForm(data={"body": comment.body})
+    if not form.validate_on_submit():
+        return render_template("comments/edit.html", form=form, comment=comment), (
+            422 if form.is_submitted() else 200)
+    try:
+        comments.edit_comment(current_user, comment.id, body=form.body.data)
+    except ValidationError as error:
+        apply_field_errors(form, error)
+        return render_template("comments/edit.html", form=form, comment=comment), error.status
+    except CampaignNotOpen as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Your comment is saved."), "success")
+    return redirect(_comment_url(comment))
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete(comment_id):
+    DeleteCommentForm().validate_on_submit()
+    try:
+        comment = comments.delete_comment(current_user, comment_id)
+    except CampaignNotOpen as error:
+        flash(str(error.message), "error")
+        comment = comments.get_comment(current_user, comment_id)
+    else:
+        flash(_("Your comment is deleted."), "info")
+    return redirect(_comment_url(comment))

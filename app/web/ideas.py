@@ -1,3 +1,78 @@
-from flask import Blueprint
+"""An idea's page (with its comments), its edit form, its versions and following it."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.domain import comments, ideas, permissions
+from app.domain.errors import CampaignNotOpen, ValidationError
+from app.forms.comments import CommentForm
+from app.forms.ideas import FollowForm, IdeaForm
+from app.web.helpers import apply_field_errors, redirect_next
 
 bp = Blueprint("ideas", __name__)
+
+
+def render_idea(idea, *, comment_form=None, status=200):
+    """The idea page; a comment form passed in keeps what the person typed and its errors."""
+    return render_template(
+        "ideas/show.html", idea=idea, campaign=idea.campaign,
+        threads=comments.list_comments(current_user, idea.id),
+        following=ideas.is_following(current_user, idea.id),
+        my_votes=ideas.votes_of(current_user, [idea.id]),
+        comment_form=comment_form or CommentForm(formdata=None),
+        follow_form=FollowForm(formdata=None), body_max=comments.BODY_MAX,
+    ), status
+
+
+@bp.get("/ideas/<int:idea_id>")
+def show(idea_id):
+    return render_idea(ideas.get_idea(current_user, idea_id))
+
+
+@bp.get("/ideas/<int:idea_id>/versions")
+def versions(idea_id):
+    idea = ideas.get_idea(current_user, idea_id)
+    return render_template("ideas/versions.html", idea=idea,
+                           versions=ideas.list_versions(current_user, idea.id))
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(idea_id):
+    idea = ideas.get_idea(current_user, idea_id)
+    if not permissions.can_edit_idea(current_user, idea):
+        abort(403)
+    form = IdeaForm(data={"title": idea.title, "body": idea.body,
+                          "tags": ", ".join(t.name for t in idea.tags)})
+    context = {"form": form, "idea": idea, "title_max": ideas.TITLE_MAX, "body_max": ideas.BODY_MAX}
+    if not form.validate_on_submit():
+        return render_template("ideas/edit.html", **context), (422 if form.is_submitted() else 200)
+    try:
+        ideas.edit_idea(current_user, idea.id, title=form.title.data, body=form.body.data,
+                        tags=form.tags.data)
+    except ValidationError as error:
+        apply_field_errors(form, error)
+        return render_template("ideas/edit.html", **context), error.status
+    except CampaignNotOpen as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Your idea is saved."), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.post("/ideas/<int:idea_id>/follow")
+@login_required
+def follow(idea_id):
+    form = FollowForm()
+    ideas.follow_idea(current_user, idea_id)
+    flash(_("You now follow this idea."), "success")
+    return redirect_next(form.next.data, "ideas.show", idea_id=idea_id)
+
+
+@bp.post("/ideas/<int:idea_id>/unfollow")
+@login_required
+def unfollow(idea_id):
+    form = FollowForm()
+    ideas.unfollow_idea(current_user, idea_id)
+    flash(_("You no longer follow this idea."), "info")
+    return redirect_next(form.next.data, "ideas.show", idea_id=idea_id)

@@ -114,3 +114,9 @@ def test_executives_never_take_part(app, admin):
     executive = f.make_user(role=Role.EXECUTIVE)
     with pytest.raises(PermissionDenied):
         campaigns.ensure_can_take_part(executive, campaign)
+
+
+def test_a_numeric_title_does_not_make_a_slug_that_reads_as_an_id(app, admin):
+    campaign = f.make_campaign(admin, title="2024")
+    assert campaign.slug == "c-2024"
+    assert campaigns.get_campaign(admin, "c-2024") is campaign

@@ -12,7 +12,7 @@ CATALOGUE = f"{ROOT}/app/translations/zh_Hant/LC_MESSAGES/messages.po"
 def extracted_messages(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
          "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "app"],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )

@@ -1,0 +1,1 @@
+"""WTForms classes for the pages. Forms only parse and coerce; the domain judges values."""

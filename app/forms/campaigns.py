@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms.common import kind_choices
+
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Title"))
+    question = StringField(_l("Question"))
+    description = TextAreaField(_l("Description (Markdown)"))
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_LOCAL_FORMATS)
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_LOCAL_FORMATS)
+    audience = CheckboxesField(_l("Who may take part"), choices=kind_choices(), validate_choice=False)
+    is_private = BooleanField(_l("Private: only the audience (and staff roles) can see it"))
+
+
+class ExtendForm(FlaskForm):
+    ends_at = DateTimeLocalField(_l("New end"), format=DATETIME_LOCAL_FORMATS)
+
+
+class PhaseForm(FlaskForm):
+    """Open early / close: no fields besides the CSRF token."""

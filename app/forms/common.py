@@ -1,0 +1,23 @@
+"""Choices and fields shared by several forms."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+
+from app.domain.accounts import SUPPORTED_LOCALES
+
+LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文"}
+
+
+def language_choices(blank=None):
+    choices = [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LOCALES]
+    return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def kind_choices():
+    return [SelectChoice("staff", _l("Staff")), SelectChoice("partner", _l("Partner")),
+            SelectChoice("customer", _l("Customer"))]
+
+
+def role_choices():
+    return [SelectChoice("participant", _l("Participant")), SelectChoice("moderator", _l("Moderator")),
+            SelectChoice("admin", _l("Admin")), SelectChoice("executive", _l("Executive"))]
+

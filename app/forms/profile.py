@@ -1,0 +1,31 @@
+import zoneinfo
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField
+
+from app.forms.common import language_choices
+
+
+@lru_cache(maxsize=1)
+def timezone_names():
+    return sorted(zoneinfo.available_timezones())
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"))
+    department = StringField(_l("Department"))
+    country = StringField(_l("Country code"), description=_l("Two letters, such as TW or GB."))
+    locale = SelectField(_l("Language"), validate_choice=False)
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices(blank=_l("Same as my browser"))
+        self.timezone.choices = [SelectChoice("", _l("Server default"))] + [
+            SelectChoice(n) for n in timezone_names()]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), description=_l("For example: reporting script."))

@@ -1,0 +1,184 @@
+// Idea Jam: small enhancements on top of pages that work without JavaScript.
+"use strict";
+
+(() => {
+  const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+  async function postForm(form, extra) {
+    const body = new FormData(form);
+    if (extra) for (const [k, v] of Object.entries(extra)) body.set(k, v);
+    const response = await fetch(form.action, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+    });
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (_) {
+      data = null;
+    }
+    return { response, data };
+  }
+
+  function errorMessage(data, fallback) {
+    return data?.error?.message || fallback || "Something went wrong. Please try again.";
+  }
+
+  function showError(el, message) {
+    if (!el) return;
+    el.textContent = message || "";
+    el.hidden = !message;
+  }
+
+  // --- votes ------------------------------------------------------------------------------
+  function updateVoteWidget(widget, result) {
+    const set = (sel, value) => { const el = widget.querySelector(sel); if (el) el.textContent = String(value); };
+    set("[data-score]", result.score);
+    set("[data-up]", result.up_count);
+    set("[data-down]", result.down_count);
+    for (const button of widget.querySelectorAll("button[data-direction]")) {
+      const mine = button.dataset.direction === "up" ? 1 : -1;
+      const pressed = result.my_vote === mine;
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      button.value = pressed ? "none" : button.dataset.direction;
+    }
+  }
+
+  function enhanceVotes(root) {
+    for (const form of root.querySelectorAll("form[data-vote-form]")) {
+      if (form.dataset.enhanced) continue;
+      form.dataset.enhanced = "1";
+      form.addEventListener("submit", async (event) => {
+        const button = event.submitter;
+        if (!button || !button.value) return;
+        event.preventDefault();
+        const widget = form.closest("[data-vote-widget]");
+        const errorEl = widget?.querySelector("[data-vote-error]");
+        button.setAttribute("aria-busy", "true");
+        try {
+          const { response, data } = await postForm(form, { value: button.value });
+          if (response.ok && data) {
+            updateVoteWidget(widget, data);
+            showError(errorEl, "");
+          } else {
+            showError(errorEl, errorMessage(data, form.dataset.errorText));
+          }
+        } catch (_) {
+          // Network trouble: submit the plain way, keeping the chosen value.
+          const hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = "value";
+          hidden.value = button.value;
+          form.appendChild(hidden);
+          HTMLFormElement.prototype.submit.call(form);
+        } finally {
+          button.removeAttribute("aria-busy");
+        }
+      });
+    }
+  }
+
+  // --- comments ---------------------------------------------------------------------------
+  function fragment(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
+  }
+
+  function enhanceComments(root) {
+    for (const form of root.querySelectorAll("form[data-comment-form]")) {
+      if (form.dataset.enhanced) continue;
+      form.dataset.enhanced = "1";
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const errorEl = form.querySelector("[data-form-error]");
+        const submit = form.querySelector('button[type="submit"]');
+        const textarea = form.querySelector("textarea");
+        if (submit) submit.disabled = true;
+        let result;
+        try {
+          result = await postForm(form);
+        } catch (_) {
+          if (submit) submit.disabled = false;
+          HTMLFormElement.prototype.submit.call(form); // network error: plain submit
+          return;
+        }
+        if (submit) submit.disabled = false;
+        const { response, data } = result;
+        if (!response.ok || !data || !data.html) {
+          const fields = data?.error?.fields || {};
+          showError(errorEl, fields.body || errorMessage(data));
+          return;
+        }
+        showError(errorEl, "");
+        const list = (data.parent_id && document.querySelector(`[data-replies-for="${data.parent_id}"]`))
+          || document.querySelector("[data-comment-list]");
+        const nodes = fragment(data.html);
+        const added = nodes.firstElementChild;
+        list.appendChild(nodes);
+        document.querySelector("[data-no-comments]")?.remove();
+        if (textarea) textarea.value = "";
+        const details = form.closest("details");
+        if (details) details.open = false;
+        const count = document.querySelector("[data-comment-count]");
+        if (count && typeof data.comment_count === "number") count.textContent = String(data.comment_count);
+        if (added) {
+          added.classList.add("is-new");
+          enhance(added);
+        }
+      });
+    }
+  }
+
+  // --- countdowns -------------------------------------------------------------------------
+  const pad = (n) => String(n).padStart(2, "0");
+
+  function tickCountdowns() {
+    const now = Date.now();
+    for (const el of document.querySelectorAll("[data-countdown]")) {
+      const target = Date.parse(el.dataset.countdown);
+      if (Number.isNaN(target)) continue;
+      let left = Math.floor((target - now) / 1000);
+      if (left <= 0) {
+        if (!el.classList.contains("ended")) {
+          el.classList.add("ended");
+          el.textContent = el.dataset.ended || "Reload the page.";
+        }
+        continue;
+      }
+      const days = Math.floor(left / 86400); left -= days * 86400;
+      const hours = Math.floor(left / 3600); left -= hours * 3600;
+      const minutes = Math.floor(left / 60);
+      const seconds = left - minutes * 60;
+      const template = el.dataset.template || "{days}d {hours}h {minutes}m {seconds}s";
+      let text = template
+        .replace("{days}", String(days)).replace("{hours}", pad(hours))
+        .replace("{minutes}", pad(minutes)).replace("{seconds}", pad(seconds));
+      if (days === 0) text = text.replace(/^\s*0\s*\S*?\s+/, "");
+      el.textContent = text;
+    }
+  }
+
+  // --- small helpers ----------------------------------------------------------------------
+  function enhanceSelectOnFocus(root) {
+    for (const input of root.querySelectorAll("input[data-select-on-focus]")) {
+      input.addEventListener("focus", () => input.select());
+    }
+  }
+
+  function enhance(root) {
+    enhanceVotes(root);
+    enhanceComments(root);
+    enhanceSelectOnFocus(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    enhance(document);
+    if (document.querySelector("[data-countdown]")) {
+      tickCountdowns();
+      setInterval(tickCountdowns, 1000);
+    }
+  });
+})();

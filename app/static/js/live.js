@@ -1,0 +1,213 @@
+// Idea Jam live updates: follows a campaign's stream over Socket.IO.
+// Every entry carries the stream's number (seq); a gap or a reconnect triggers a catch-up,
+// and entries already applied are skipped, so nothing is missed and nothing doubled.
+"use strict";
+
+(() => {
+  const body = document.body;
+  const campaignId = Number(body.dataset.campaignId || 0);
+  const ideaId = Number(body.dataset.ideaId || 0);
+  const signedIn = body.dataset.userId !== undefined;
+  if (!window.io || (!campaignId && !signedIn)) return;
+
+  const text = (name, fallback) => body.dataset[name] || fallback;
+  let lastSeq = Number(body.dataset.streamSeq || 0);
+  let catchingUp = false;
+  let newIdeas = 0;
+
+  // --- connection indicator ---------------------------------------------------------------
+  const status = document.querySelector("[data-live-status]");
+  function showStatus(state) {
+    if (!status) return;
+    status.hidden = false;
+    status.dataset.state = state;
+    const label = status.querySelector("[data-live-label]");
+    if (label) label.textContent = status.dataset[state] || state;
+  }
+
+  // --- applying stream entries ------------------------------------------------------------
+  const byId = (id) => document.getElementById(id);
+  const setText = (root, selector, value) => {
+    if (!root) return;
+    for (const el of root.querySelectorAll(selector)) el.textContent = String(value);
+  };
+
+  function applyCounts(payload) {
+    for (const [id, counts] of Object.entries(payload.ideas || {})) {
+      for (const root of document.querySelectorAll(`[data-idea-counts="${id}"]`)) {
+        setText(root, "[data-score]", counts.score);
+        setText(root, "[data-up]", counts.up_count);
+        setText(root, "[data-down]", counts.down_count);
+      }
+    }
+  }
+
+  function applyCommentCount(id, count) {
+    for (const el of document.querySelectorAll(`[data-comment-count-for="${id}"]`)) {
+      el.textContent = el.dataset.template ? el.dataset.template.replace("{n}", count) : String(count);
+    }
+  }
+
+  function commentElement(comment) {
+    const li = document.createElement("li");
+    li.className = "comment";
+    li.id = `comment-${comment.id}`;
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    const who = document.createElement("strong");
+    who.textContent = comment.author.display_name;
+    const when = document.createElement("time");
+    when.dateTime = comment.created_at;
+    when.textContent = new Date(comment.created_at).toLocaleString(document.documentElement.lang);
+    meta.append(who, " · ", when);
+    const content = document.createElement("div");
+    content.className = "prose comment-body";
+    content.innerHTML = comment.body_html; // sanitised by the server (Markdown through nh3)
+    li.append(meta, content);
+    if (!comment.parent_id) {
+      const replies = document.createElement("ol");
+      replies.className = "replies";
+      replies.dataset.repliesFor = String(comment.id);
+      li.append(replies);
+    }
+    return li;
+  }
+
+  function applyComment(kind, event) {
+    const comment = event.payload.comment;
+    if (event.payload.comment_count !== undefined) applyCommentCount(event.idea_id, event.payload.comment_count);
+    if (event.idea_id !== ideaId) return;
+    const existing = byId(`comment-${comment.id}`);
+    if (kind === "comment.created") {
+      if (existing) return; // our own comment, already inserted by the form
+      const list = comment.parent_id
+        ? document.querySelector(`[data-replies-for="${comment.parent_id}"]`)
+        : document.querySelector("[data-comment-list]");
+      if (list) list.append(commentElement(comment));
+      document.querySelector("[data-no-comments]")?.remove();
+    } else if (existing) {
+      const content = existing.querySelector(".comment-body");
+      if (kind === "comment.deleted") {
+        existing.classList.add("comment-deleted");
+        if (content) content.textContent = text("deletedText", "This comment was deleted.");
+        existing.querySelector(".comment-actions")?.remove();
+      } else if (content) {
+        content.innerHTML = comment.body_html;
+      }
+    }
+  }
+
+  function applyIdeaEdited(summary) {
+    const card = byId(`idea-${summary.id}`);
+    if (card) setText(card, ".idea-title a", summary.title);
+    if (summary.id === ideaId) {
+      setText(document, "[data-idea-title]", summary.title);
+      const bodyEl = document.querySelector("[data-idea-body]");
+      if (bodyEl) bodyEl.innerHTML = summary.body_html; // sanitised by the server
+    }
+  }
+
+  function announceNewIdea() {
+    const banner = document.querySelector("[data-new-ideas]");
+    if (!banner) return;
+    newIdeas += 1;
+    banner.hidden = false;
+    setText(banner, "[data-new-ideas-count]", newIdeas);
+    const template = newIdeas === 1 ? banner.dataset.one : banner.dataset.many;
+    setText(banner, "[data-new-ideas-label]", (template || "{n} new ideas").replace("{n}", newIdeas));
+  }
+
+  async function refreshMain() {
+    // Fetch the same page and swap its content: the reader asked for it, or the phase changed.
+    const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = doc.querySelector("main");
+    const main = document.querySelector("main");
+    if (!fresh || !main) return;
+    main.innerHTML = fresh.innerHTML;
+    lastSeq = Math.max(lastSeq, Number(doc.body.dataset.streamSeq || 0));
+    newIdeas = 0;
+    if (window.IdeaJam) window.IdeaJam.enhance(main);
+  }
+
+  function apply(event) {
+    if (event.seq <= lastSeq) return; // already applied
+    if (event.seq > lastSeq + 1) {
+      catchUp();
+      return;
+    }
+    lastSeq = event.seq;
+    const kind = event.kind;
+    if (kind === "idea.counts") applyCounts(event.payload);
+    else if (kind === "idea.created" && !ideaId) announceNewIdea();
+    else if (kind === "idea.edited") applyIdeaEdited(event.payload);
+    else if (kind.startsWith("comment.")) applyComment(kind, event);
+    else if (kind === "campaign.phase") refreshMain();
+    document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
+  }
+
+  // --- the stream -------------------------------------------------------------------------
+  const socket = window.io({ transports: ["websocket", "polling"] });
+
+  function catchUp() {
+    if (catchingUp || !campaignId) return;
+    catchingUp = true;
+    socket.timeout(10000).emit("catch_up", { campaign_id: campaignId, after: lastSeq }, (err, reply) => {
+      catchingUp = false;
+      if (err || !reply || !reply.ok) return;
+      for (const event of reply.events) {
+        if (event.seq === lastSeq + 1) apply(event);
+      }
+      if (reply.more) catchUp();
+    });
+  }
+
+  socket.on("connect", () => {
+    showStatus("live");
+    if (!campaignId) return;
+    socket.timeout(10000).emit("join_campaign", { campaign_id: campaignId }, (err, reply) => {
+      if (!err && reply && reply.ok && reply.seq > lastSeq) catchUp();
+    });
+  });
+  socket.on("disconnect", () => showStatus("offline"));
+  socket.io.on("reconnect_attempt", () => showStatus("connecting"));
+  socket.on("campaign_event", (event) => {
+    if (event.campaign_id === campaignId) apply(event);
+  });
+  // A quiet stream may hide a lost message (say, while the message queue was down): check now and then.
+  setInterval(() => { if (socket.connected) catchUp(); }, 30000);
+
+  // --- notifications ----------------------------------------------------------------------
+  const unread = document.querySelector("[data-unread-count]");
+  socket.on("notification", (note) => {
+    if (unread) {
+      const count = Number(unread.dataset.count || 0) + 1;
+      unread.dataset.count = String(count);
+      unread.textContent = String(count);
+      unread.hidden = false;
+    }
+    const list = document.querySelector("[data-notification-list]");
+    if (list) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `/ideas/${note.idea_id}#comment-${note.comment_id}`;
+      const template = note.kind === "reply_to_my_comment" ? list.dataset.reply : list.dataset.comment;
+      link.textContent = (template || "{actor}: {idea}").replace("{actor}", note.actor).replace("{idea}", note.idea_title);
+      item.append(link);
+      list.prepend(item);
+      list.querySelector("[data-no-notifications]")?.remove();
+    }
+  });
+  socket.on("notifications.read", () => {
+    if (unread) { unread.dataset.count = "0"; unread.hidden = true; }
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-show-new-ideas]");
+    if (button) {
+      event.preventDefault();
+      refreshMain();
+    }
+  });
+})();

@@ -1,0 +1,92 @@
+from app.domain import campaigns as campaign_domain, ideas as idea_domain
+from app.extensions import db
+from app.models import Idea, IdeaFollow, ParticipantKind
+from tests import factories
+from tests.http.conftest import text_of
+
+
+def test_idea_page_shows_idea_and_comment_threads(client, campaign):
+    idea = factories.make_idea(campaign, title="Chatbot for billing", body="Use a *bot*.", tags=["ai"])
+    top = factories.make_comment(idea, body="Top-level remark")
+    factories.make_comment(idea, body="A reply here", parent=top)
+    response = client.get(f"/ideas/{idea.id}")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "Chatbot for billing" in html and "<em>bot</em>" in html and "#ai" in html
+    assert idea.author.display_name in html
+    assert html.index("Top-level remark") < html.index(f'data-replies-for="{top.id}"') < html.index("A reply here")
+
+
+def test_idea_body_is_sanitised(client, campaign):
+    idea = factories.make_idea(campaign, body="<script>alert(1)</script> [x](javascript:alert(1))")
+    html = text_of(client.get(f"/ideas/{idea.id}"))
+    assert "<script>alert" not in html and 'href="javascript' not in html
+
+
+def test_unknown_and_private_ideas_are_404(client, admin):
+    assert client.get("/ideas/999").status_code == 404
+    private = factories.make_campaign(admin, audience=("partner",), is_private=True)
+    idea = factories.make_idea(private, factories.make_user(kind=ParticipantKind.PARTNER))
+    assert client.get(f"/ideas/{idea.id}").status_code == 404
+    assert client.get(f"/ideas/{idea.id}/versions").status_code == 404
+
+
+def test_author_edits_idea_and_versions_are_kept(client, campaign, member, login):
+    idea = factories.make_idea(campaign, member, title="First title here")
+    login(member)
+    page = client.get(f"/ideas/{idea.id}/edit")
+    assert page.status_code == 200 and 'value="First title here"' in text_of(page)
+    response = client.post(f"/ideas/{idea.id}/edit", data={
+        "title": "Second title here", "body": "Better body", "tags": "x, y"})
+    assert response.status_code == 302
+    assert db.session.get(Idea, idea.id).version == 2
+    html = text_of(client.get(f"/ideas/{idea.id}"))
+    assert "Second title here" in html and "2 versions" in html and "edited" in html
+    versions = text_of(client.get(f"/ideas/{idea.id}/versions"))
+    assert "First title here" in versions and "Second title here" in versions
+
+
+def test_invalid_edit_rerenders(client, campaign, member, login):
+    idea = factories.make_idea(campaign, member, title="First title here")
+    login(member)
+    response = client.post(f"/ideas/{idea.id}/edit", data={"title": "", "body": "Body"})
+    assert response.status_code == 422 and "This field is required." in text_of(response)
+    assert db.session.get(Idea, idea.id).title == "First title here"
+
+
+def test_only_author_may_edit(client, campaign, member, login):
+    idea = factories.make_idea(campaign)
+    login(member)
+    assert "Edit idea" not in text_of(client.get(f"/ideas/{idea.id}"))
+    assert client.get(f"/ideas/{idea.id}/edit").status_code == 403
+    response = client.post(f"/ideas/{idea.id}/edit", data={"title": "Hijacked title", "body": "x"})
+    assert response.status_code == 403
+    assert db.session.get(Idea, idea.id).title != "Hijacked title"
+
+
+def test_edit_after_close_is_refused_with_message(client, admin, member, login):
+    campaign = factories.make_campaign(admin)
+    idea = factories.make_idea(campaign, member)
+    campaign_domain.close_campaign(admin, campaign.id)
+    login(member)
+    response = client.post(f"/ideas/{idea.id}/edit", data={"title": "Changed later", "body": "x"},
+                           follow_redirects=True)
+    assert "has closed and is now read-only" in text_of(response)
+    assert db.session.get(Idea, idea.id).title != "Changed later"
+
+
+def test_follow_and_unfollow(client, campaign, member, login):
+    idea = factories.make_idea(campaign)
+    login(member)
+    assert 'action="/ideas/%d/follow"' % idea.id in text_of(client.get(f"/ideas/{idea.id}"))
+    assert client.post(f"/ideas/{idea.id}/follow").status_code == 302
+    assert idea_domain.is_following(member, idea.id)
+    assert 'action="/ideas/%d/unfollow"' % idea.id in text_of(client.get(f"/ideas/{idea.id}"))
+    assert client.post(f"/ideas/{idea.id}/unfollow").status_code == 302
+    assert db.session.get(IdeaFollow, (member.id, idea.id)) is None
+
+
+def test_follow_needs_login_and_post(client, campaign):
+    idea = factories.make_idea(campaign)
+    assert client.get(f"/ideas/{idea.id}/follow").status_code == 405
+    assert client.post(f"/ideas/{idea.id}/follow").status_code == 302
