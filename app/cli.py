@@ -27,5 +27,49 @@ def create_admin_command(email, display_name, password):
     click.echo(f"Admin {user.email} created.")
 
 
+@jam.command("seed-demo")
+def seed_demo_command():
+    """Fill an empty database with a bilingual demo jam (does nothing if campaigns exist)."""
+    from app.demo import demo_accounts_present, demo_present, seed_demo
+
+    if demo_present():
+        click.echo("Demo data already present: the database has campaigns, so nothing was added.")
+        if not demo_accounts_present():
+            click.echo("(The demo accounts are not in this database.)")
+            return
+    else:
+        click.echo("Seeding the demo jam: people, campaigns, ideas, comments and votes...")
+        try:
+            summary = seed_demo()
+        except DomainError as error:
+            _fail(error)
+        click.echo(
+            f"Demo jam seeded in {summary.seconds:.1f} s: {summary.people} people, "
+            f"{summary.campaigns} campaigns, {summary.ideas} ideas, {summary.comments} comments, "
+            f"{summary.votes} votes."
+        )
+    _echo_demo_logins()
+
+
+def _echo_demo_logins():
+    from app.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    click.echo("")
+    click.echo("Demo logins (every demo account shares one password):")
+    width = max(_display_width(label) for label, _ in DEMO_LOGINS)
+    email_width = max(len(email) for _, email in DEMO_LOGINS)
+    for label, email in DEMO_LOGINS:
+        padding = " " * (width - _display_width(label))
+        click.echo(f"  {label}{padding}  {email:<{email_width}}  {DEMO_PASSWORD}")
+    click.echo("The password is public: never seed a database that strangers can reach.")
+
+
+def _display_width(text):
+    """Terminal columns: Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def init_app(app):
     app.cli.add_command(jam)

@@ -22,6 +22,16 @@ def init_app(app):
             "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",
         }
 
+    @app.template_global()
+    def notification_menu():
+        """The header's notification menu: unread count and the latest few."""
+        from flask_login import current_user
+
+        from app.domain import notifications
+
+        return {"unread": notifications.count_unread(current_user),
+                "latest": notifications.list_notifications(current_user, limit=5)}
+
     @app.template_filter("datetime")
     def _datetime(value: datetime, style="medium"):
         return format_datetime(value, style) if value else ""

@@ -1,4 +1,5 @@
 """People: registration, login, passwords, roles and deactivation."""
+import functools
 import zoneinfo
 
 from email_validator import EmailNotValidError, validate_email
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain import invites, permissions
+from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_line
 from app.domain.validation import FieldErrors
@@ -53,9 +55,15 @@ def _check_profile(errors, department, country, locale, timezone):
     if locale and locale not in SUPPORTED_LOCALES:
         errors.add("locale", _l("Choose one of the offered languages."))
     timezone = timezone or None
-    if timezone and timezone not in zoneinfo.available_timezones():
+    if timezone and timezone not in known_timezones():
         errors.add("timezone", _l("Choose a time zone from the list."))
     return department, country, locale, timezone
+
+
+@functools.lru_cache(maxsize=1)
+def known_timezones() -> frozenset:
+    """IANA zone names; reading them scans the zone database, so once per process."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def parse_kind(value, errors=None, field="kind"):
@@ -104,7 +112,7 @@ def register_user(*, email, display_name, password, invite_code=None, department
     user = User(
         email=email, display_name=display_name, password_hash=hash_password(password),
         role=role, kind=invite.kind if invite else default_kind, department=department,
-        country=country, locale=locale, timezone=timezone,
+        country=country, locale=locale, timezone=timezone, created_at=utcnow(),
     )
     db.session.add(user)
     if invite is not None and not invites.redeem_invite(invite):

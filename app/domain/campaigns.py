@@ -171,7 +171,7 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
     campaign = Campaign(
         slug=_unique_slug(title), title=title, question=question, description=description,
         description_html=render_markdown(description), starts_at=starts_at, ends_at=ends_at,
-        is_private=bool(is_private), created_by_id=actor.id,
+        is_private=bool(is_private), created_by_id=actor.id, created_at=utcnow(),
         audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
     )
     db.session.add(campaign)

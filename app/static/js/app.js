@@ -174,6 +174,9 @@
     enhanceSelectOnFocus(root);
   }
 
+  // live.js swaps in fresh content and asks for it to be enhanced again.
+  window.IdeaJam = { enhance };
+
   document.addEventListener("DOMContentLoaded", () => {
     enhance(document);
     if (document.querySelector("[data-countdown]")) {

@@ -44,7 +44,8 @@
 
   function applyCommentCount(id, count) {
     for (const el of document.querySelectorAll(`[data-comment-count-for="${id}"]`)) {
-      el.textContent = el.dataset.template ? el.dataset.template.replace("{n}", count) : String(count);
+      const template = count === 1 ? el.dataset.one : el.dataset.many;
+      el.textContent = template ? template.replace("{n}", count) : String(count);
     }
   }
 
@@ -140,7 +141,7 @@
     lastSeq = event.seq;
     const kind = event.kind;
     if (kind === "idea.counts") applyCounts(event.payload);
-    else if (kind === "idea.created" && !ideaId) announceNewIdea();
+    else if (kind === "idea.created" && !ideaId && !byId(`idea-${event.idea_id}`)) announceNewIdea();
     else if (kind === "idea.edited") applyIdeaEdited(event.payload);
     else if (kind.startsWith("comment.")) applyComment(kind, event);
     else if (kind === "campaign.phase") refreshMain();
