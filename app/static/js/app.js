@@ -117,7 +117,10 @@
           || document.querySelector("[data-comment-list]");
         const nodes = fragment(data.html);
         const added = nodes.firstElementChild;
-        list.appendChild(nodes);
+        // The live stream may have shown this comment already: the server's version replaces it.
+        const shown = added && added.id ? document.getElementById(added.id) : null;
+        if (shown) shown.replaceWith(nodes);
+        else list.appendChild(nodes);
         document.querySelector("[data-no-comments]")?.remove();
         if (textarea) textarea.value = "";
         const details = form.closest("details");
