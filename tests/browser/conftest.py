@@ -266,3 +266,11 @@ def log_in(page, person):
     page.get_by_label("Password", exact=True).fill(person.password)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
+
+
+@pytest.fixture
+def second_page(browser, request, live_jam):
+    """A second person's page, in a context of its own (separate cookies), at 1280x800."""
+    page, finish = _new_page(browser, request, live_jam, viewport=DESKTOP)
+    yield page
+    finish()
