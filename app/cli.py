@@ -71,5 +71,63 @@ def _display_width(text):
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+campaign_group = AppGroup("campaign", help="Open, extend or close a campaign now.")
+jam.add_command(campaign_group)
+
+
+def _actor(email):
+    from app.domain.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"No active account with the email {email}.")
+    return user
+
+
+def _run_phase_change(change, slug, by, **kwargs):
+    """Run a phase change as a named moderator or admin; live viewers hear of it through the
+    message queue when SOCKETIO_MESSAGE_QUEUE is set."""
+    from app.domain.campaigns import campaign_phase
+
+    try:
+        campaign = change(_actor(by), slug, **kwargs)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{campaign.title}: {campaign_phase(campaign).value} "
+               f"({campaign.starts_at:%Y-%m-%d %H:%M} to {campaign.ends_at:%Y-%m-%d %H:%M} UTC)")
+
+
+@campaign_group.command("open")
+@click.argument("slug")
+@click.option("--by", required=True, help="Email of the moderator or admin acting.")
+def open_campaign_command(slug, by):
+    """Open an upcoming campaign now."""
+    from app.domain.campaigns import open_campaign_early
+
+    _run_phase_change(open_campaign_early, slug, by)
+
+
+@campaign_group.command("close")
+@click.argument("slug")
+@click.option("--by", required=True, help="Email of the moderator or admin acting.")
+def close_campaign_command(slug, by):
+    """Close an open campaign now."""
+    from app.domain.campaigns import close_campaign
+
+    _run_phase_change(close_campaign, slug, by)
+
+
+@campaign_group.command("extend")
+@click.argument("slug")
+@click.option("--until", "ends_at", required=True,
+              help="The new end, ISO 8601 with a time zone, e.g. 2026-12-01T18:00+08:00.")
+@click.option("--by", required=True, help="Email of the moderator or admin acting.")
+def extend_campaign_command(slug, ends_at, by):
+    """Move a campaign's end later."""
+    from app.domain.campaigns import extend_campaign
+
+    _run_phase_change(extend_campaign, slug, by, ends_at=ends_at)
+
+
 def init_app(app):
     app.cli.add_command(jam)

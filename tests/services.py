@@ -92,6 +92,7 @@ class ServerProcess:
         self.log_path = log_path or os.path.join(ROOT, "test-artifacts", f"server-{self.port}.log")
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self._log = open(self.log_path, "wb")
+        self.env = dict(env)
         self.process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
             env=flask_env(database_url, PORT=str(self.port), ASYNC_MODE=async_mode, **env),

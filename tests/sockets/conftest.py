@@ -22,6 +22,7 @@ class LiveJam:
     private_campaign_id: int = 0
     idea_ids: list = field(default_factory=list)
     tokens: dict = field(default_factory=dict)  # name -> token
+    emails: dict = field(default_factory=dict)  # name -> email
     voter_tokens: list = field(default_factory=list)
 
 
@@ -43,6 +44,7 @@ def seed_live_jam(database_url, voters=10, ideas=10):
                   "customer": factories.make_user(kind="customer")}
         jam.tokens = {name: api_tokens.create_api_token(user, name="socket")[1]
                       for name, user in people.items()}
+        jam.emails = {name: user.email for name, user in people.items()}
         jam.voter_tokens = [api_tokens.create_api_token(factories.make_user(), name="v")[1]
                             for _ in range(voters)]
         db.session.remove()

@@ -72,3 +72,31 @@ def test_both_processes_stream_one_gapless_sequence(two_processes):
         assert [e for e in reply["events"] if e["kind"] == "idea.counts"][-1]["payload"]["ideas"][key] == final
     finally:
         client.close()
+
+
+def test_a_cli_command_reaches_browsers_through_the_queue(two_processes):
+    import subprocess
+    import sys
+
+    from tests.services import ROOT, flask_env
+
+    jam, first, second = two_processes
+    client = LiveClient(second.url)
+    try:
+        client.join(jam.campaign_id)
+        env = flask_env(jam.database_url, SOCKETIO_MESSAGE_QUEUE=first.env["SOCKETIO_MESSAGE_QUEUE"],
+                        SOCKETIO_CHANNEL=first.env["SOCKETIO_CHANNEL"], ASYNC_MODE="threading")
+        from datetime import datetime, timedelta, timezone
+
+        new_end = (datetime.now(timezone.utc) + timedelta(days=30)).replace(microsecond=0)
+        slug = Api(first.url).call("GET", f"/campaigns/{jam.campaign_id}").json()["slug"]
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "jam", "campaign", "extend", slug,
+             "--until", new_end.isoformat(), "--by", jam.emails["moderator"]],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        event = client.wait_for("campaign_event", lambda d: d.get("kind") == "campaign.phase")
+        assert event["payload"]["reason"] == "extended"
+        assert datetime.fromisoformat(event["payload"]["ends_at"]) == new_end
+    finally:
+        client.close()
