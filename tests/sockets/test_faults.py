@@ -1,0 +1,63 @@
+"""The message queue going away: writes still land, and clients converge afterwards."""
+import time
+import uuid
+
+import pytest
+
+from tests.services import ServerProcess, TcpProxy, require_redis
+from tests.sockets.conftest import Api, LiveClient, seed_live_jam
+
+pytestmark = pytest.mark.server
+
+
+def counts_of(api, campaign_id):
+    items = api.call("GET", f"/campaigns/{campaign_id}/ideas?per_page=100").json()["items"]
+    return {item["id"]: {k: item[k] for k in ("up_count", "down_count", "score")} for item in items}
+
+
+def test_redis_down_loses_no_vote_and_clients_catch_up(tmp_path):
+    require_redis()
+    proxy = TcpProxy(6379)
+    url = f"sqlite:///{tmp_path / 'faults.sqlite'}"
+    jam = seed_live_jam(url)
+    server = ServerProcess(url, SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{proxy.port}/0",
+                           SOCKETIO_CHANNEL=f"test-{uuid.uuid4().hex}")
+    client = LiveClient(server.url)
+    api = Api(server.url)
+    try:
+        seen = client.join(jam.campaign_id)
+        api.change_vote(jam.voter_tokens[0], jam.idea_ids[0])
+        event = client.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts")
+        seen = event["seq"]
+        shown = counts_of(api, jam.campaign_id)
+
+        proxy.cut()
+        for token in jam.voter_tokens[1:]:
+            for idea_id in jam.idea_ids[:3]:
+                api.vote(token, idea_id, "up")  # every vote is answered 200 and stored
+        truth = counts_of(api, jam.campaign_id)
+        assert truth != shown
+        assert all(truth[i]["up_count"] >= 9 for i in jam.idea_ids[:3])
+
+        proxy.restore()
+        # The client missed the live messages; a catch-up brings it exactly to the truth.
+        # The last counts enter the stream within one coalescing interval of the last vote.
+        deadline = time.monotonic() + 10
+        while True:
+            reply = client.call("catch_up", {"campaign_id": jam.campaign_id, "after": seen})
+            caught_up = dict(shown)
+            for entry in reply["events"]:
+                if entry["kind"] == "idea.counts":
+                    caught_up.update({int(k): v for k, v in entry["payload"]["ideas"].items()})
+            if caught_up == truth or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert caught_up == truth
+        # And live delivery resumes once the queue is back.
+        api.change_vote(jam.voter_tokens[0], jam.idea_ids[5])
+        client.wait_for("campaign_event", lambda d: d.get("kind") == "idea.counts"
+                        and str(jam.idea_ids[5]) in d["payload"]["ideas"], timeout=20)
+    finally:
+        client.close()
+        server.stop()
+        proxy.cut()
