@@ -56,3 +56,32 @@ def test_new_ideas_wait_behind_a_show_button(page, second_page, live_jam, member
     banner.click()
     expect(watcher.locator(".idea-card").first.locator(".idea-title")).to_have_text("Arrives while you read")
     assert still_same_page(watcher)
+
+
+def test_the_author_sees_a_notification_arrive(page, second_page, live_jam, member):
+    from tests import factories
+    from tests.browser.conftest import Person, _campaign_by_slug
+
+    def build():
+        author = factories.make_user(display_name="Notified Author")
+        idea = factories.make_idea(_campaign_by_slug(live_jam.campaign_slug), author,
+                                   title="An idea that will get a comment")
+        return Person(author.email, factories.PASSWORD, author.display_name), idea.id
+
+    author, idea_id = live_jam.seed(build)
+    log_in(page, author)  # the socket is authenticated by this login session
+    page.goto("/")
+    expect(page.locator("[data-live-status]")).to_have_attribute("data-state", "live")
+    badge = page.locator("[data-unread-count]")
+    expect(badge).to_be_hidden()
+    mark_page(page)
+
+    log_in(second_page, member)
+    second_page.goto(f"/ideas/{idea_id}")
+    second_page.locator("form.comment-form:not(.reply-form)").get_by_label("Comment (Markdown)").fill("Love it")
+    second_page.get_by_role("button", name="Post comment").click()
+
+    expect(badge).to_have_text("1")
+    page.locator(".notification-menu summary").click()
+    expect(page.locator("[data-notification-list]")).to_contain_text("An idea that will get a comment")
+    assert still_same_page(page)
