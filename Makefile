@@ -39,7 +39,7 @@ extract-messages: deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -q --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i app/translations/messages.pot -d app/translations
 
 clean:
 	rm -rf $(VENV) test-artifacts
