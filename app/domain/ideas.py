@@ -1,6 +1,7 @@
 """Ideas: submitting, editing (with kept versions), listing, searching and following."""
 import enum
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -69,7 +70,8 @@ def parse_tags(raw, errors):
     """Tags from a comma-separated string or a list: trimmed, lowercased, unique, in order."""
     if raw is None:
         return []
-    items = raw.split(",") if isinstance(raw, str) else raw
+    # Chinese keyboards type the full-width comma or the enumeration comma.
+    items = re.split(r"[,，、]", raw) if isinstance(raw, str) else raw
     if not isinstance(items, (list, tuple)):
         errors.add("tags", _l("Give tags as a list of words."))
         return []

@@ -86,7 +86,7 @@ def take_screenshot(base_url, output, login=None, full_page=None):
                 page.get_by_role("button", name="Log in").click()
                 page.get_by_role("button", name="Log out").wait_for()
             page.goto("/")
-            open_now = page.get_by_role("region", name=re.compile(r"^Open now"))
+            open_now = page.get_by_role("region", name=re.compile(r"^Open campaigns"))
             open_now.get_by_role("link").first.click()
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             page.wait_for_load_state("load")

@@ -58,7 +58,7 @@ def test_newcomer_registers_posts_comments_votes_and_switches_language(page, liv
     expect(page.get_by_role("banner").get_by_role("link", name=name)).to_be_visible()
 
     # The open campaign is listed on the home page.
-    open_now = page.get_by_role("region", name=re.compile(r"^Open now"))
+    open_now = page.get_by_role("region", name=re.compile(r"^Open campaigns"))
     open_now.get_by_role("link", name=live_jam.campaign_title).click()
     expect(page.get_by_role("heading", level=1, name=live_jam.campaign_title)).to_be_visible()
 

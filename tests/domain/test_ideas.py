@@ -151,3 +151,9 @@ def test_ideas_in_private_campaigns_stay_hidden(app, admin):
         ideas.get_idea(outsider, idea.id)
     assert ideas.list_ideas_by_author(outsider, idea.author_id) == []
     assert ideas.list_ideas_by_author(f.make_user(role=Role.EXECUTIVE), idea.author_id) == [idea]
+
+
+def test_tags_split_on_chinese_commas_too(app, campaign):
+    idea = ideas.submit_idea(f.make_user(), campaign.id, title="門市訓練計畫", body="內容",
+                             tags="門市，訓練、客服")
+    assert [t.name for t in idea.tags] == ["客服", "訓練", "門市"]

@@ -98,3 +98,14 @@ def test_revoke_invite(client, admin, login):
     assert client.post(f"/admin/invites/{invite.id}/revoke").status_code == 302
     assert not invites.is_usable(db.session.get(Invite, invite.id))
     assert "Revoked" in text_of(client.get("/admin/invites"))
+
+
+def test_form_library_messages_are_in_traditional_chinese(client, admin, login):
+    login(admin)
+    client.post("/language", data={"locale": "zh_Hant"})
+    response = client.post("/admin/invites", data={"kind": "partner", "max_uses": "many",
+                                                   "expires_in_days": "3"})
+    html = text_of(response)
+    assert response.status_code == 422
+    assert "不是有效的整數值" in html  # WTForms' zh_TW catalogue, not Simplified "整数"
+    assert "整数" not in html

@@ -229,3 +229,15 @@ def test_an_oversized_message_closes_only_that_connection(live, connect):
 def test_malformed_catch_up_gets_an_error_reply(live, connect, payload):
     reply = connect().call("catch_up", payload)
     assert reply["ok"] is False
+
+
+def test_a_foreign_origin_is_refused(live):
+    _jam, server, _api = live
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(server.url, transports=["websocket"], headers={"Origin": "http://evil.example"},
+                       wait_timeout=5)
+    same_origin = socketio.Client(reconnection=False)
+    same_origin.connect(server.url, transports=["websocket"], headers={"Origin": server.url}, wait_timeout=5)
+    assert same_origin.connected
+    same_origin.disconnect()

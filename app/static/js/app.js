@@ -23,7 +23,7 @@
   }
 
   function errorMessage(data, fallback) {
-    return data?.error?.message || fallback || "Something went wrong. Please try again.";
+    return data?.error?.message || fallback || document.body.dataset.errorText || "Something went wrong.";
   }
 
   function showError(el, message) {
