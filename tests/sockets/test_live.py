@@ -237,7 +237,4 @@ def test_a_foreign_origin_is_refused(live):
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, transports=["websocket"], headers={"Origin": "http://evil.example"},
                        wait_timeout=5)
-    same_origin = socketio.Client(reconnection=False)
-    same_origin.connect(server.url, transports=["websocket"], headers={"Origin": server.url}, wait_timeout=5)
-    assert same_origin.connected
-    same_origin.disconnect()
+    # Every other test connects from the server's own origin, which is accepted.
