@@ -30,6 +30,9 @@ _dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since t
 _dirty_lock = threading.Lock()
 _tasks_started = False
 _counts_wanted = None  # an async event that wakes the coalescer, made when it starts
+# This process's signed-in connections: sid -> (user id, the standing they connected with).
+_signed_in = {}
+GUARD_INTERVAL = 1.0
 
 
 def campaign_room(campaign_id, moderators=False):
@@ -49,6 +52,13 @@ def _safe_emit(event, data, room):
         log.warning("could not deliver %s to %s; clients will catch up", event, room, exc_info=True)
 
 
+def _safe_close_room(room):
+    try:
+        socketio.close_room(room)
+    except Exception:  # noqa: BLE001 - as with emits, a broken queue must not fail the request
+        log.warning("could not close %s", room, exc_info=True)
+
+
 def deliver(kind, data):
     """Subscriber of app.domain.events: runs after each commit that recorded events."""
     if kind == "campaign":
@@ -56,6 +66,10 @@ def deliver(kind, data):
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=False), room)
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=True),
                    campaign_room(data["campaign_id"], moderators=True))
+        if data["kind"] == "campaign.updated":
+            # Who may view it may have changed: everyone must join again, through the check.
+            for moderators in (False, True):
+                _safe_close_room(campaign_room(data["campaign_id"], moderators))
     elif kind == "personal":
         _safe_emit(data["kind"], data["payload"], user_room(data["user_id"]))
     elif kind == "votes.changed":
@@ -120,6 +134,7 @@ def start_background_tasks(app):
     _counts_wanted = socketio.server.eio.create_event()
     socketio.start_background_task(_coalesce_counts, app)
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
+    socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)
 
 
 # --- the socket's own protocol ------------------------------------------------------------
@@ -155,7 +170,29 @@ def on_connect(auth=None):
     user = _socket_user()
     if user is not None:
         join_room(user_room(user.id))
+        _signed_in[request.sid] = (user.id, accounts.standing_of([user.id]).get(user.id))
     return True
+
+
+def on_disconnect(*_args):
+    _signed_in.pop(request.sid, None)
+
+
+def end_outdated_connections():
+    """Disconnect sockets whose person was deactivated, changed password, role or kind since
+    connecting. A browser reconnects at once and is authorised afresh; a deactivated
+    person's reconnect is anonymous and sees only public campaigns."""
+    if not _signed_in:
+        return 0
+    connections = list(_signed_in.items())
+    standing = accounts.standing_of({user_id for _sid, (user_id, _) in connections})
+    ended = 0
+    for sid, (user_id, then) in connections:
+        if standing.get(user_id) != then:
+            _signed_in.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+            ended += 1
+    return ended
 
 
 def on_join_campaign(data=None):
@@ -214,6 +251,7 @@ def on_error(error):
 def init_app(app):
     events.subscribe(deliver)
     socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("join_campaign", on_join_campaign)
     socketio.on_event("catch_up", on_catch_up)
     socketio.on_event("*", on_unknown_event)

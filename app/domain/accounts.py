@@ -230,3 +230,13 @@ def ensure_active(user_id) -> bool:
     """True while an account may keep acting; used by long-lived connections."""
     return bool(db.session.scalar(select(User.active).where(User.id == user_id)))
 
+
+
+def standing_of(user_ids):
+    """What a person's access rests on, per id: if any part changes (deactivated, password
+    changed, new role or kind), long-lived connections opened before must be re-authorised."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.active, User.session_token, User.role, User.kind)
+                              .where(User.id.in_(list(user_ids))))
+    return {row.id: (row.active, row.session_token, row.role, row.kind) for row in rows}

@@ -191,6 +191,12 @@ def update_campaign(actor, campaign_id, *, title, question, description, starts_
     campaign.description_html = render_markdown(description)
     campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)
     campaign.audience = [CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)]
+    # Viewers re-join after this entry, so a campaign made private drops its outsiders.
+    events.record_campaign_event(campaign.id, "campaign.updated", {
+        "title": title, "question": question, "is_private": campaign.is_private,
+        "audience": sorted(k.value for k in kinds), "phase": campaign_phase(campaign).value,
+        "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
+    })
     db.session.commit()
     return campaign
 

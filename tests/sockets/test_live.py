@@ -238,3 +238,71 @@ def test_a_foreign_origin_is_refused(live):
         client.connect(server.url, transports=["websocket"], headers={"Origin": "http://evil.example"},
                        wait_timeout=5)
     # Every other test connects from the server's own origin, which is accepted.
+
+
+def test_a_deactivated_persons_socket_is_closed(live, connect):
+    import time
+
+    from app.domain import accounts
+    from app.models import Role
+
+    jam, _server, _api = live
+    app = offline_app(jam.database_url)
+    with app.app_context():
+        from tests import factories
+        from app.domain import api_tokens
+
+        person = factories.make_user(kind="staff")
+        token = api_tokens.create_api_token(person, name="soon gone")[1]
+        person_id = person.id
+        db.session.remove()
+    client = connect(token)
+    assert client.join(jam.private_campaign_id) >= 0
+    with app.app_context():
+        admin = db.session.scalar(db.select(User).filter_by(role=Role.ADMIN))
+        accounts.update_person(admin, person_id, active=False)
+        db.session.remove()
+        db.engine.dispose()
+    deadline = time.monotonic() + 10
+    while client.client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not client.client.connected
+
+
+def test_making_a_campaign_private_drops_its_outsiders(live, connect):
+    from tests import factories
+    from tests.sockets.conftest import WebSession
+
+    jam, _server, api = live
+    app = offline_app(jam.database_url)
+    with app.app_context():
+        admin = db.session.get(User, 1)
+        now = datetime.now(timezone.utc)
+        made = campaigns.create_campaign(admin, title="Soon private", question="Who may watch this?",
+                                         starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1),
+                                         audience=["staff", "partner", "customer"])
+        campaign_id = made.id
+        db.session.remove()
+    outsider, insider = connect(jam.tokens["customer"]), connect(jam.tokens["staff"])
+    outsider.join(campaign_id)
+    insider.join(campaign_id)
+    with app.app_context():
+        made_slug = db.session.get(campaigns.Campaign, campaign_id).slug
+        db.session.remove()
+        db.engine.dispose()
+    # The admin edits it on the page served by the same process the clients use.
+    admin = WebSession(_server.url, jam.emails["admin"], factories.PASSWORD)
+    admin.post(f"/c/{made_slug}/edit", {
+        "title": "Soon private", "question": "Who may watch this?", "description": "",
+        "starts_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "audience": "staff", "is_private": "y"})
+    for client in (outsider, insider):
+        client.wait_for("campaign_event", in_campaign(campaign_id, "campaign.updated"))
+    # Everyone was removed from the room and must join again: only the audience may.
+    assert outsider.call("join_campaign", {"campaign_id": campaign_id})["ok"] is False
+    assert insider.join(campaign_id) >= 0
+    api.call("POST", f"/campaigns/{campaign_id}/ideas", jam.tokens["staff"],
+             json={"title": "Only for staff eyes", "body": "Private now"})
+    insider.wait_for("campaign_event", in_campaign(campaign_id, "idea.created"))
+    assert not [d for name, d in outsider.drain() if name == "campaign_event" and d.get("kind") == "idea.created"]

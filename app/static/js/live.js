@@ -145,6 +145,7 @@
     else if (kind === "idea.edited") applyIdeaEdited(event.payload);
     else if (kind.startsWith("comment.")) applyComment(kind, event);
     else if (kind === "campaign.phase") refreshMain();
+    else if (kind === "campaign.updated") { join(); refreshMain(); }
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
   }
 
@@ -164,12 +165,18 @@
     });
   }
 
-  socket.on("connect", () => {
-    showStatus("live");
+  function join() {
     if (!campaignId) return;
     socket.timeout(10000).emit("join_campaign", { campaign_id: campaignId }, (err, reply) => {
-      if (!err && reply && reply.ok && reply.seq > lastSeq) catchUp();
+      if (err || !reply) return;
+      if (!reply.ok) { showStatus("offline"); return; } // no longer allowed to follow it
+      if (reply.seq > lastSeq) catchUp();
     });
+  }
+
+  socket.on("connect", () => {
+    showStatus("live");
+    join();
   });
   socket.on("disconnect", () => showStatus("offline"));
   socket.io.on("reconnect_attempt", () => showStatus("connecting"));
