@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import request
 from flask_babel import format_datetime, get_locale
 
-from app.domain import permissions
+from app.domain import campaigns, permissions
 from app.domain.campaigns import campaign_phase
 
 
@@ -17,6 +17,7 @@ def init_app(app):
     def _globals():
         return {
             "can": permissions,
+            "may": campaigns,  # may.may_contribute(user, campaign) and friends: rules for "now"
             "phase_of": campaign_phase,
             "current_locale": str(get_locale()),
             "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",

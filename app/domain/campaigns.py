@@ -315,3 +315,25 @@ def list_campaign_events(user, campaign_id, *, after, limit=CATCH_UP_LIMIT):
                                   limit=limit + 1)
     return StreamPage(campaign_id=campaign.id, seq=events.current_seq(campaign.id),
                       events=entries[:limit], more=len(entries) > limit)
+
+
+# --- what a person may do right now: the phase rule and the permission rule together ------
+# Pages use these to decide which forms and buttons to show; the write paths enforce the
+# same two rules through ensure_open / ensure_can_take_part and the permission predicates.
+
+def may_contribute(user, campaign) -> bool:
+    """Post, comment and vote now."""
+    return is_open(campaign) and permissions.can_take_part(user, campaign)
+
+
+def may_vote_on(user, idea) -> bool:
+    return is_open(idea.campaign) and permissions.can_vote_on_idea(user, idea)
+
+
+def may_edit_idea(user, idea) -> bool:
+    return is_open(idea.campaign) and permissions.can_edit_idea(user, idea)
+
+
+def may_change_comment(user, comment, campaign) -> bool:
+    """Edit or delete one's comment now."""
+    return is_open(campaign) and permissions.can_edit_comment(user, comment)

@@ -120,3 +120,19 @@ def test_a_numeric_title_does_not_make_a_slug_that_reads_as_an_id(app, admin):
     campaign = f.make_campaign(admin, title="2024")
     assert campaign.slug == "c-2024"
     assert campaigns.get_campaign(admin, "c-2024") is campaign
+
+
+def test_may_predicates_join_the_phase_and_the_permission(app, clock, admin):
+    campaign = f.make_campaign(admin, audience=["staff"])
+    idea = f.make_idea(campaign)
+    comment = f.make_comment(idea)
+    staff, customer = f.make_user(kind="staff"), f.make_user(kind="customer")
+    assert campaigns.may_contribute(staff, campaign) and not campaigns.may_contribute(customer, campaign)
+    assert campaigns.may_vote_on(staff, idea) and not campaigns.may_vote_on(idea.author, idea)
+    assert campaigns.may_edit_idea(idea.author, idea) and not campaigns.may_edit_idea(staff, idea)
+    assert campaigns.may_change_comment(comment.author, comment, campaign)
+    clock.advance(timedelta(days=3))  # closed: nobody may do anything
+    assert not campaigns.may_contribute(staff, campaign)
+    assert not campaigns.may_vote_on(staff, idea)
+    assert not campaigns.may_edit_idea(idea.author, idea)
+    assert not campaigns.may_change_comment(comment.author, comment, campaign)
