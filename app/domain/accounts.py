@@ -11,7 +11,7 @@ from app.domain import invites, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_line
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import ParticipantKind, Role, User
 from app.models.user import new_session_token
@@ -20,6 +20,7 @@ PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 NAME_MAX = 80
 DEPARTMENT_MAX = 80
+PAGE_MAX = 100_000
 SUPPORTED_LOCALES = ("en", "zh_Hant")
 
 # Checked when the email is unknown, so a login takes as long whether or not the account exists.
@@ -182,7 +183,8 @@ def set_locale(user, locale):
 
 
 def get_user(user_id):
-    user = db.session.get(User, user_id)
+    user_id = parse_id(user_id)
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None:
         raise NotFound()
     return user
@@ -197,7 +199,8 @@ def list_people(actor, *, q=None, page=1, per_page=50):
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.display_name).like(like))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    page = parse_id(page) or 1
+    return db.paginate(stmt, page=min(page, PAGE_MAX), per_page=per_page, error_out=False)
 
 
 def update_person(actor, user_id, *, role=None, kind=None, active=None):

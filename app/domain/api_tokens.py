@@ -8,7 +8,7 @@ from app.domain import permissions
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.text import clean_line
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import ApiToken, User
 
@@ -43,7 +43,8 @@ def list_api_tokens(user):
 
 
 def revoke_api_token(user, token_id):
-    token = db.session.get(ApiToken, token_id)
+    token_id = parse_id(token_id)
+    token = db.session.get(ApiToken, token_id) if token_id is not None else None
     if token is None or token.user_id != user.id:
         raise NotFound()
     if token.revoked_at is None:

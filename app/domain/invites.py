@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from app.domain import permissions
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
-from app.domain.validation import FieldErrors
+from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import Invite
 
@@ -75,7 +75,8 @@ def list_invites(actor):
 def revoke_invite(actor, invite_id):
     if not permissions.can_manage_invites(actor):
         raise PermissionDenied()
-    invite = db.session.get(Invite, invite_id)
+    invite_id = parse_id(invite_id)
+    invite = db.session.get(Invite, invite_id) if invite_id is not None else None
     if invite is None:
         raise NotFound()
     if invite.revoked_at is None:
