@@ -215,10 +215,17 @@ def update_person(actor, user_id, *, role=None, kind=None, active=None):
     if person.id == actor.id and (new_role != Role.ADMIN or active is False):
         raise PermissionDenied(_l("You cannot remove your own admin rights or deactivate yourself."),
                                code="self_demotion")
+    before = {"role": person.role.value, "kind": person.kind.value, "active": person.active}
     person.role, person.kind = new_role, new_kind
     if active is not None and active != person.active:
         person.active = active
         person.session_token = new_session_token()
+    after = {"role": person.role.value, "kind": person.kind.value, "active": person.active}
+    if after != before:
+        from app.domain.audit import record_audit
+
+        record_audit(actor, "person.update", target_type="user", target_id=person.id,
+                     before=before, after=after)
     db.session.commit()
     return person
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 
 from app.domain import events, permissions
+from app.domain.audit import record_audit
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line, render_markdown
@@ -175,8 +176,18 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
         audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
     )
     db.session.add(campaign)
+    db.session.flush()
+    record_audit(actor, "campaign.create", target_type="campaign", target_id=campaign.id,
+                 campaign_id=campaign.id, after=_audit_view(campaign))
     db.session.commit()
     return campaign
+
+
+def _audit_view(campaign):
+    return {"title": campaign.title, "question": campaign.question,
+            "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
+            "is_private": campaign.is_private,
+            "audience": sorted(row.kind.value for row in campaign.audience)}
 
 
 def update_campaign(actor, campaign_id, *, title, question, description, starts_at, ends_at,
@@ -187,10 +198,14 @@ def update_campaign(actor, campaign_id, *, title, question, description, starts_
         raise PermissionDenied()
     title, question, description, starts_at, ends_at, kinds = _validated(
         title, question, description, starts_at, ends_at, audience)
+    before = _audit_view(campaign)
     campaign.title, campaign.question, campaign.description = title, question, description
     campaign.description_html = render_markdown(description)
     campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)
     campaign.audience = [CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)]
+    db.session.flush()
+    record_audit(actor, "campaign.update", target_type="campaign", target_id=campaign.id,
+                 campaign_id=campaign.id, before=before, after=_audit_view(campaign))
     # Viewers re-join after this entry, so a campaign made private drops its outsiders.
     events.record_campaign_event(campaign.id, "campaign.updated", {
         "title": title, "question": question, "is_private": campaign.is_private,
@@ -205,6 +220,15 @@ def phase_dedupe_key(campaign, reason):
     """One key per opening or closing instant, shared by manual and scheduled announcements."""
     boundary = {"opened": campaign.starts_at, "closed": campaign.ends_at}.get(reason)
     return f"phase:{campaign.id}:{reason}:{boundary.isoformat()}" if boundary else None
+
+
+def _audit_phase(actor, campaign, reason, before):
+    record_audit(actor, f"campaign.{reason}", target_type="campaign", target_id=campaign.id,
+                 campaign_id=campaign.id, before=before, after=_time_box(campaign))
+
+
+def _time_box(campaign):
+    return {"starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat()}
 
 
 def record_phase_event(campaign, reason):
@@ -256,7 +280,9 @@ def open_campaign_early(actor, campaign_id):
     campaign = _phase_change(actor, campaign_id)
     if campaign_phase(campaign) is not Phase.UPCOMING:
         raise CampaignNotOpen(_l("Only an upcoming campaign can be opened early."), code="not_upcoming")
+    before = _time_box(campaign)
     campaign.starts_at = utcnow()
+    _audit_phase(actor, campaign, "open", before)
     record_phase_event(campaign, "opened")
     db.session.commit()
     return campaign
@@ -272,7 +298,9 @@ def extend_campaign(actor, campaign_id, *, ends_at):
     elif ends_at is not None and ends_at - campaign.starts_at > MAX_DURATION:
         errors.add("ends_at", _l("A campaign can last at most a year."))
     errors.raise_if_any()
+    before = _time_box(campaign)
     campaign.ends_at = ends_at
+    _audit_phase(actor, campaign, "extend", before)
     record_phase_event(campaign, "extended")
     db.session.commit()
     return campaign
@@ -283,7 +311,9 @@ def close_campaign(actor, campaign_id):
     campaign = _phase_change(actor, campaign_id)
     if campaign_phase(campaign) is not Phase.OPEN:
         raise CampaignNotOpen(_l("Only an open campaign can be closed."), code="not_open")
+    before = _time_box(campaign)
     campaign.ends_at = utcnow()
+    _audit_phase(actor, campaign, "close", before)
     record_phase_event(campaign, "closed")
     db.session.commit()
     return campaign

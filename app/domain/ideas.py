@@ -17,7 +17,8 @@ from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import Campaign, Idea, IdeaFollow, IdeaSearchTerm, IdeaVersion, Tag, Vote
+from app.models import (Campaign, Idea, IdeaFollow, IdeaSearchTerm, IdeaStatus, IdeaStatusChange,
+                        IdeaVersion, Tag, Vote)
 
 TITLE_MIN = 5
 TITLE_MAX = 160
@@ -135,6 +136,8 @@ def submit_idea(user, campaign_id, *, title, body, tags=None):
     db.session.flush()
     db.session.add(IdeaVersion(idea_id=idea.id, number=1, title=title, body=body,
                                tags=",".join(tag_names), editor_id=user.id, created_at=now))
+    db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=None, to_status=IdeaStatus.SUBMITTED,
+                                    actor_id=user.id, created_at=now))
     _reindex(idea)
     db.session.execute(follow_idea_row(user.id, idea.id))
     db.session.execute(update(Campaign).where(Campaign.id == campaign.id)
@@ -176,6 +179,7 @@ def idea_summary(idea) -> dict:
                    "kind": idea.author.kind.value},
         "up_count": idea.up_count, "down_count": idea.down_count, "score": idea.score,
         "comment_count": idea.comment_count, "version": idea.version,
+        "status": (idea.status or IdeaStatus.SUBMITTED).value,
         "created_at": idea.created_at.isoformat(),
         "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
     }

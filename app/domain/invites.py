@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app.domain import permissions
+from app.domain.audit import record_audit
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.validation import FieldErrors, parse_id
@@ -30,6 +31,9 @@ def create_invite(actor, *, kind, max_uses, expires_in_days):
     invite = Invite(code=secrets.token_urlsafe(24), kind=kind, max_uses=max_uses,
                     expires_at=utcnow() + timedelta(days=days), created_by_id=actor.id)
     db.session.add(invite)
+    db.session.flush()
+    record_audit(actor, "invite.create", target_type="invite", target_id=invite.id,
+                 after={"kind": kind.value, "max_uses": max_uses, "expires_in_days": days})
     db.session.commit()
     return invite
 
@@ -81,5 +85,7 @@ def revoke_invite(actor, invite_id):
         raise NotFound()
     if invite.revoked_at is None:
         invite.revoked_at = utcnow()
+        record_audit(actor, "invite.revoke", target_type="invite", target_id=invite.id,
+                     before={"revoked": False}, after={"revoked": True})
         db.session.commit()
     return invite

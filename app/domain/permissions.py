@@ -78,3 +78,11 @@ def can_manage_people(user) -> bool:
 
 def can_manage_invites(user) -> bool:
     return is_admin(user)
+
+
+def can_change_idea_status(user, idea) -> bool:
+    return is_moderator(user)
+
+
+def can_view_audit_log(user) -> bool:
+    return is_admin(user)

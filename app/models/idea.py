@@ -2,7 +2,8 @@ from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Table,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow_column_default
+from app.models.idea_status import IdeaStatus
+from app.models.types import UTCDateTime, enum_column, utcnow_column_default
 
 idea_tags = Table(
     "idea_tags",
@@ -38,6 +39,8 @@ class Idea(db.Model):
     # log of the time-weighted activity sum; see domain.ideas.trending_increment.
     trending: Mapped[float] = mapped_column(Float, default=0.0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[IdeaStatus] = mapped_column(enum_column(IdeaStatus), default=IdeaStatus.SUBMITTED,
+                                               server_default=IdeaStatus.SUBMITTED.value)
 
     campaign = relationship("Campaign")
     author = relationship("User", lazy="joined")
@@ -48,6 +51,7 @@ class Idea(db.Model):
         Index("ix_ideas_campaign_created", "campaign_id", "created_at", "id"),
         Index("ix_ideas_campaign_comments", "campaign_id", "comment_count", "id"),
         Index("ix_ideas_campaign_trending", "campaign_id", "trending", "id"),
+        Index("ix_ideas_campaign_status", "campaign_id", "status", "id"),
     )
 
 

@@ -10,6 +10,7 @@ from app.models.types import UTCDateTime, enum_column, utcnow_column_default
 class NotificationKind(enum.Enum):
     COMMENT_ON_MY_IDEA = "comment_on_my_idea"
     REPLY_TO_MY_COMMENT = "reply_to_my_comment"
+    STATUS_CHANGED = "status_changed"
 
 
 class Notification(db.Model):

@@ -25,11 +25,13 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-def enum_column(enum_cls: type[enum.Enum]):
-    """A portable enum column: stored as its lowercase value, checked by a named constraint."""
+def enum_column(enum_cls: type[enum.Enum], name=None):
+    """A portable enum column: stored as its lowercase value, checked by a named constraint.
+
+    Give ``name`` when a table has two columns of one enum, so their checks differ."""
     return Enum(
         enum_cls,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         native_enum=False,
         create_constraint=True,
         length=20,

@@ -38,7 +38,7 @@ def upgrade():
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('comment_on_my_idea', 'reply_to_my_comment', name='notificationkind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('comment_on_my_idea', 'reply_to_my_comment', 'status_changed', name='notificationkind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('idea_id', sa.Integer(), nullable=True),
     sa.Column('comment_id', sa.Integer(), nullable=True),

@@ -1,0 +1,566 @@
+"""Ranking ideas: sorts for up/down votes, and Bradley–Terry scores for pairwise votes.
+
+Everything here is a pure function of counts, comparisons and a random generator: no Flask,
+no database. The caller maps idea ids to item indices 0..n-1 and back.
+
+Two ways of voting feed it:
+
+* **Up/down votes.** ``best_score`` (the "best" sort) and ``trending_score`` (recent activity,
+  the same formula as ``app.domain.ideas.trending_increment``). ``wilson_lower_bound`` is kept
+  for comparison and for callers that want a deliberately pessimistic sort.
+* **Pairwise votes.** A participant is shown two ideas and picks the better one or skips.
+  ``RankingState`` holds the comparisons and the current fit; ``record_comparison``,
+  ``record_skip``, ``add_items`` and ``refit_state`` keep it up to date; ``fit_bradley_terry``
+  estimates each idea's strength (log scale) and its standard error; ``chance_to_beat_random``
+  turns them into the number shown to participants; ``select_pair`` chooses the next pair to
+  ask about (``select_random_pair`` is the non-adaptive baseline).
+
+The model: idea *i* beats idea *j* with probability ``sigmoid(s_i - s_j)``. Every idea also
+carries a weak prior, a virtual draw (half a win and half a loss per unit of
+``prior_strength``) against an average idea of strength 0, so that ideas without
+comparisons sit in the middle with a large uncertainty, ideas that won every comparison get
+a large but finite strength, and ideas in separate, never-compared groups stay comparable.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+
+Z_95 = 1.959963984540054
+
+#: The default prior: one virtual draw against an average idea (prior sd of a strength ~2).
+PRIOR_STRENGTH = 1.0
+
+#: "Best" sort: an idea's up-share is estimated as if it had started with this many votes at
+#: the campaign's overall up-share (see ``best_score``).
+BEST_PRIOR_VOTES = 4.0
+
+#: Same epoch as ``app.domain.ideas``: trending sums are comparable between the two modules.
+TRENDING_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+TRENDING_TIMESCALE_HOURS = 6.0
+
+# The probit approximation: E[sigmoid(x)] for x ~ N(m, v) is close to sigmoid(m / sqrt(1 + v*pi/8)).
+_PROBIT = math.pi / 8.0
+# Up to this many items the Newton steps and the standard errors use a dense solve.
+DENSE_LIMIT = 400
+
+
+# --------------------------------------------------------------------------- up/down sorts
+
+
+def _as_result(value, like):
+    """A Python float for scalar input, an array for array input."""
+    return float(value) if np.ndim(like) == 0 else value
+
+
+def wilson_lower_bound(up, down, z=Z_95):
+    """The lower end of the Wilson score interval for an idea's share of up-votes.
+
+    With ``z=1.96`` it is the share of up-votes we are 97.5 % sure the idea exceeds: more
+    votes at the same ratio give a higher bound, and no votes at all give 0. Accepts numbers
+    or numpy arrays (element-wise).
+    """
+    up = np.asarray(up, dtype=float)
+    down = np.asarray(down, dtype=float)
+    n = up + down
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, up / np.where(n > 0, n, 1), 0.0)
+        z2 = z * z
+        safe_n = np.where(n > 0, n, 1)
+        centre = p + z2 / (2 * safe_n)
+        spread = z * np.sqrt(p * (1 - p) / safe_n + z2 / (4 * safe_n * safe_n))
+        bound = (centre - spread) / (1 + z2 / safe_n)
+    bound = np.where(n > 0, np.clip(bound, 0.0, 1.0), 0.0)
+    return _as_result(bound, up)
+
+
+def best_score(up, down, prior_share=None, prior_votes=BEST_PRIOR_VOTES):
+    """The "best" sort: an idea's share of up-votes, shrunk towards the campaign's share.
+
+    A Bayesian average: ``(up + prior_votes*prior_share) / (up + down + prior_votes)``, the
+    posterior mean of the up-share under a Beta prior worth ``prior_votes`` votes at the
+    campaign's overall up-share (``prior_share``; when omitted it is estimated from the
+    counts given, so pass arrays of every idea in the campaign, or pass it explicitly).
+
+    Why this and not the Wilson lower bound: both stop one lucky early vote from beating a
+    well-proven idea, and both agree once an idea has many votes. But the Wilson bound ranks
+    by how *sure* we are, so every idea without votes scores 0 and sinks below every idea
+    that has any up-vote; in a list where people look mostly at the top, a new idea there is
+    rarely seen again. The Bayesian average starts a new idea at the campaign's typical
+    share — the honest guess — and moves it as votes arrive, so late ideas are not buried by
+    construction. The benchmark (docs/RANKING.md) measures both.
+    """
+    up_a = np.asarray(up, dtype=float)
+    down_a = np.asarray(down, dtype=float)
+    if prior_share is None:
+        total = up_a.sum() + down_a.sum()
+        prior_share = (up_a.sum() + 1.0) / (total + 2.0)
+    score = (up_a + prior_votes * prior_share) / (up_a + down_a + prior_votes)
+    return _as_result(score, up)
+
+
+def trending_increment_at(weight, at, timescale_hours=TRENDING_TIMESCALE_HOURS):
+    """The log-weight one activity of ``weight`` at time ``at`` adds to a trending sum.
+
+    Identical to ``app.domain.ideas.trending_increment`` (which reads the timescale from the
+    app's config): ``hours since the epoch / timescale + log(weight)``.
+    """
+    hours = (at - TRENDING_EPOCH).total_seconds() / 3600.0
+    return hours / timescale_hours + math.log(weight)
+
+
+def trending_score(activities, now=None, timescale_hours=TRENDING_TIMESCALE_HOURS):
+    """An idea's trending score from its activities, each a ``(weight, at)`` pair.
+
+    The score is ``log(sum(weight * exp((at - epoch) / timescale)))`` — the value
+    ``app.domain.ideas`` keeps in ``Idea.trending`` by adding ``trending_increment`` in log
+    space. Every idea decays at the same rate, so these sums already rank recent activity
+    first. With ``now``, the epoch's offset is removed: the result is then
+    ``log(sum(weight * exp(-(now - at) / timescale)))``, the activity "as of now" (an
+    activity of weight 1 right now scores 0; one a timescale ago scores -1).
+    No activity gives ``-inf``.
+    """
+    increments = [trending_increment_at(w, at, timescale_hours) for w, at in activities]
+    if not increments:
+        return float("-inf")
+    top = max(increments)
+    total = top + math.log(sum(math.exp(x - top) for x in increments))
+    if now is not None:
+        total -= (now - TRENDING_EPOCH).total_seconds() / 3600.0 / timescale_hours
+    return total
+
+
+# --------------------------------------------------------------------------- Bradley–Terry
+
+
+@dataclass
+class BradleyTerryFit:
+    """Per-item strengths (log scale, 0 = an average item) and their standard errors."""
+
+    strengths: np.ndarray
+    uncertainty: np.ndarray
+    iterations: int
+    converged: bool
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _aggregate_comparisons(n_items, comparisons):
+    """Unique unordered pairs (i < j) with their number of comparisons and i's wins."""
+    pairs = np.asarray(comparisons, dtype=np.int64).reshape(-1, 2)
+    if pairs.size and (pairs.min() < 0 or pairs.max() >= n_items):
+        raise ValueError("comparison refers to an item outside 0..n_items-1")
+    if np.any(pairs[:, 0] == pairs[:, 1]):
+        raise ValueError("an item cannot be compared with itself")
+    winners, losers = pairs[:, 0], pairs[:, 1]
+    low = np.minimum(winners, losers)
+    high = np.maximum(winners, losers)
+    keys, inverse = np.unique(low * n_items + high, return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(keys)).astype(float)
+    low_wins = np.bincount(inverse, weights=(winners == low).astype(float), minlength=len(keys))
+    return keys // n_items, keys % n_items, counts, low_wins
+
+
+def _log_posterior(s, i, j, counts, wins_i, prior_strength):
+    d = s[i] - s[j]
+    # log sigmoid(x) = -logaddexp(0, -x)
+    like = -(wins_i * np.logaddexp(0.0, -d) + (counts - wins_i) * np.logaddexp(0.0, d)).sum()
+    prior = -0.5 * prior_strength * (np.logaddexp(0.0, -s) + np.logaddexp(0.0, s)).sum()
+    return like + prior
+
+
+def _gradient_and_curvature(s, i, j, counts, wins_i, prior_strength):
+    """Gradient of the log posterior, the per-pair curvatures and the diagonal of -Hessian."""
+    n = len(s)
+    p = _sigmoid(s[i] - s[j])
+    resid = wins_i - counts * p
+    grad = np.bincount(i, resid, minlength=n) - np.bincount(j, resid, minlength=n)
+    ps = _sigmoid(s)
+    grad += 0.5 * prior_strength * (1.0 - 2.0 * ps)
+    h = counts * p * (1.0 - p)
+    diag = np.bincount(i, h, minlength=n) + np.bincount(j, h, minlength=n)
+    diag += prior_strength * ps * (1.0 - ps)
+    return grad, h, diag
+
+
+def _dense_hessian(n, i, j, h, diag):
+    H = np.zeros((n, n))
+    H[i, j] = -h  # pairs are unique, so plain assignment is enough
+    H[j, i] = -h
+    H[np.arange(n), np.arange(n)] = diag
+    return H
+
+
+def _solve_sparse(i, j, h, diag, rhs, tol=1e-10, max_steps=500):
+    """Solve (-Hessian) x = rhs by conjugate gradients with a diagonal preconditioner."""
+
+    def apply(v):
+        d = h * (v[i] - v[j])
+        n = len(v)
+        # (D - A) v where the pair terms form a weighted graph Laplacian
+        out = (diag - np.bincount(i, h, minlength=n) - np.bincount(j, h, minlength=n)) * v
+        return out + np.bincount(i, d, minlength=n) - np.bincount(j, d, minlength=n)
+
+    x = rhs / diag
+    r = rhs - apply(x)
+    z = r / diag
+    p = z.copy()
+    rz = r @ z
+    limit = tol * max(np.linalg.norm(rhs), 1e-300)
+    for _ in range(max_steps):
+        if np.linalg.norm(r) <= limit:
+            break
+        ap = apply(p)
+        alpha = rz / (p @ ap)
+        x += alpha * p
+        r -= alpha * ap
+        z = r / diag
+        rz_new = r @ z
+        p = z + (rz_new / rz) * p
+        rz = rz_new
+    return x
+
+
+def _standard_errors(n, i, j, h, diag, dense):
+    """Standard errors from the observed information (the negative Hessian) at the fit.
+
+    Dense (small campaigns): the exact diagonal of its inverse — a Laplace approximation.
+    Sparse: the first terms of its Neumann series, ``1/D_i + sum_j (h_ij/D_i)^2 / D_j``,
+    which adds the opponents' own uncertainty to each item's conditional variance.
+    """
+    if dense:
+        cov = np.linalg.inv(_dense_hessian(n, i, j, h, diag))
+        return np.sqrt(np.clip(np.diag(cov), 1e-300, None))
+    inv_d = 1.0 / diag
+    var = inv_d.copy()
+    var += np.bincount(i, (h * inv_d[i]) ** 2 * inv_d[j], minlength=n)
+    var += np.bincount(j, (h * inv_d[j]) ** 2 * inv_d[i], minlength=n)
+    return np.sqrt(var)
+
+
+def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, initial=None,
+                      max_iterations=100, tolerance=1e-7, dense_limit=DENSE_LIMIT):
+    """Fit Bradley–Terry strengths to ``comparisons``, a sequence of ``(winner, loser)`` pairs.
+
+    Returns a ``BradleyTerryFit``: the maximum a-posteriori strength of each of the
+    ``n_items`` items (log scale: ``P(i beats j) = sigmoid(s_i - s_j)``) and its standard
+    error from the observed Fisher information (a Laplace approximation). The prior — a
+    virtual draw worth ``prior_strength`` comparisons against an item of strength 0 — keeps
+    every estimate finite: an item without comparisons gets strength 0 and the prior's
+    standard error (about ``2/sqrt(prior_strength)``); an item that won everything gets a
+    large but finite strength; separate groups of items stay on one scale.
+
+    Damped Newton steps on the (concave) log posterior, warm-started from ``initial`` when
+    given (a previous fit; items added since then start at 0): a refit after a few new
+    comparisons typically takes one to three steps. Each step is a dense solve up to
+    ``dense_limit`` items and conjugate gradients on the sparse comparison graph beyond.
+    """
+    if prior_strength <= 0:
+        raise ValueError("prior_strength must be positive")
+    n = int(n_items)
+    if n == 0:
+        return BradleyTerryFit(np.zeros(0), np.zeros(0), 0, True)
+    i, j, counts, wins_i = _aggregate_comparisons(n, comparisons)
+    s = np.zeros(n)
+    if initial is not None:
+        start = np.asarray(initial, dtype=float)[:n]
+        s[:len(start)] = np.nan_to_num(start)
+    dense = n <= dense_limit
+    objective = _log_posterior(s, i, j, counts, wins_i, prior_strength)
+    converged = False
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):
+        grad, h, diag = _gradient_and_curvature(s, i, j, counts, wins_i, prior_strength)
+        if dense:
+            step = np.linalg.solve(_dense_hessian(n, i, j, h, diag), grad)
+        else:
+            step = _solve_sparse(i, j, h, diag, grad)
+        biggest = np.abs(step).max()
+        if biggest > 3.0:  # a far-off start: keep Newton's direction, shorten the step
+            step *= 3.0 / biggest
+        t = 1.0
+        while True:
+            candidate = s + t * step
+            value = _log_posterior(candidate, i, j, counts, wins_i, prior_strength)
+            if value >= objective - 1e-12 or t < 1e-3:
+                break
+            t *= 0.5
+        s, objective = candidate, value
+        if t * biggest < tolerance:
+            converged = True
+            break
+    _, h, diag = _gradient_and_curvature(s, i, j, counts, wins_i, prior_strength)
+    return BradleyTerryFit(s, _standard_errors(n, i, j, h, diag, dense), iterations, converged)
+
+
+def chance_to_beat_random(strengths, uncertainty=None, block=256):
+    """For each item, the probability that it beats an item chosen at random from the others.
+
+    This is the number shown to participants ("62 % chance to beat a random idea"). The
+    uncertainty of both items is integrated out with the probit approximation,
+    ``E[sigmoid(x)] ~ sigmoid(mean / sqrt(1 + pi/8 * variance))``, so an idea we know little
+    about is pulled towards 50 %. With equal uncertainties the result is ordered exactly like
+    the strengths. One item alone gets 0.5. O(n^2) in blocks of ``block`` rows.
+    """
+    s = np.asarray(strengths, dtype=float)
+    n = len(s)
+    if n == 0:
+        return np.zeros(0)
+    if n == 1:
+        return np.full(1, 0.5)
+    var = np.zeros(n) if uncertainty is None else np.asarray(uncertainty, dtype=float) ** 2
+    # float32 blocks: five times faster than float64, and exact to far below a percent.
+    s32 = s.astype(np.float32)
+    v32 = (_PROBIT * var).astype(np.float32)
+    out = np.empty(n)
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        diff = s32[rows, None] - s32[None, :]
+        scale = np.sqrt(1.0 + v32[rows, None] + v32[None, :])
+        p = 0.5 * (1.0 + np.tanh(0.5 * diff / scale))
+        # remove each row's comparison with itself (sigmoid(0) = 0.5)
+        out[rows] = (p.sum(axis=1, dtype=np.float64) - 0.5) / (n - 1)
+    return out
+
+
+def rank_items(strengths, uncertainty=None, newest_first_on_ties=True):
+    """Item indices best first, by ``chance_to_beat_random``; ties go to the newer (higher)
+    index, like the idea list's ``id desc`` tie-break."""
+    chance = chance_to_beat_random(strengths, uncertainty)
+    index = np.arange(len(chance))
+    tie = -index if newest_first_on_ties else index
+    return np.lexsort((tie, -chance))
+
+
+# --------------------------------------------------------------------------- pairwise state
+
+
+@dataclass
+class RankingState:
+    """A campaign's pairwise votes and its current fit, kept small and explicit.
+
+    ``winners``/``losers`` list every answered comparison (item indices); ``appearances``
+    counts how often each item was shown in an answered or skipped pair, ``skips`` how
+    often it was in a skipped one. ``strengths``/``uncertainty`` are the last fit; items
+    added after it start at 0 with the prior's uncertainty. ``fitted_comparisons`` is how
+    many comparisons that fit saw.
+    """
+
+    n_items: int = 0
+    prior_strength: float = PRIOR_STRENGTH
+    winners: list = field(default_factory=list)
+    losers: list = field(default_factory=list)
+    appearances: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    skips: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    strengths: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    uncertainty: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fitted_comparisons: int = 0
+
+    @property
+    def comparisons(self):
+        """All answered comparisons as an (m, 2) array of (winner, loser)."""
+        return np.column_stack([np.asarray(self.winners, dtype=np.int64),
+                                np.asarray(self.losers, dtype=np.int64)]).reshape(-1, 2)
+
+
+def prior_uncertainty(prior_strength=PRIOR_STRENGTH):
+    """Standard error of an item with no comparisons: the prior's, 1/sqrt(prior_strength/4)."""
+    return 2.0 / math.sqrt(prior_strength)
+
+
+def create_state(n_items=0, prior_strength=PRIOR_STRENGTH):
+    """A fresh ``RankingState`` for ``n_items`` items and no votes."""
+    state = RankingState(prior_strength=prior_strength)
+    add_items(state, n_items)
+    return state
+
+
+def add_items(state, count=1):
+    """Append ``count`` new items (indices ``n_items..n_items+count-1``); returns the first."""
+    first = state.n_items
+    if count <= 0:
+        return first
+    state.n_items += count
+    state.appearances = np.concatenate([state.appearances, np.zeros(count, dtype=np.int64)])
+    state.skips = np.concatenate([state.skips, np.zeros(count, dtype=np.int64)])
+    state.strengths = np.concatenate([state.strengths, np.zeros(count)])
+    state.uncertainty = np.concatenate(
+        [state.uncertainty, np.full(count, prior_uncertainty(state.prior_strength))])
+    return first
+
+
+def _check_pair(state, a, b):
+    if a == b:
+        raise ValueError("an item cannot be compared with itself")
+    if not (0 <= a < state.n_items and 0 <= b < state.n_items):
+        raise ValueError("unknown item")
+
+
+def record_comparison(state, winner, loser):
+    """Record that ``winner`` was preferred to ``loser`` (the fit changes on ``refit_state``)."""
+    _check_pair(state, winner, loser)
+    state.winners.append(int(winner))
+    state.losers.append(int(loser))
+    state.appearances[[winner, loser]] += 1
+
+
+def record_skip(state, a, b):
+    """Record a "can't decide": counted as exposure and as a skip, never as a result."""
+    _check_pair(state, a, b)
+    state.appearances[[a, b]] += 1
+    state.skips[[a, b]] += 1
+
+
+def refit_state(state, max_iterations=100):
+    """Refit the state's strengths and uncertainty, warm-started from the previous fit."""
+    fit = fit_bradley_terry(state.n_items, state.comparisons, state.prior_strength,
+                            initial=state.strengths, max_iterations=max_iterations)
+    state.strengths, state.uncertainty = fit.strengths, fit.uncertainty
+    state.fitted_comparisons = len(state.winners)
+    return fit
+
+
+# --------------------------------------------------------------------------- choosing pairs
+
+
+def _pair_key(a, b):
+    return (a, b) if a < b else (b, a)
+
+
+def _eligible_mask(state, exclude_items):
+    mask = np.ones(state.n_items, dtype=bool)
+    if exclude_items:
+        excluded = np.fromiter((int(x) for x in exclude_items), dtype=np.int64)
+        excluded = excluded[(excluded >= 0) & (excluded < state.n_items)]
+        mask[excluded] = False
+    return mask
+
+
+def _normalise_pairs(exclude_pairs):
+    return {_pair_key(int(a), int(b)) for a, b in exclude_pairs} if exclude_pairs else set()
+
+
+def _shuffled(pair, rng):
+    """Random left/right order, so a left-side bias in answers averages out."""
+    a, b = int(pair[0]), int(pair[1])
+    return (a, b) if rng.random() < 0.5 else (b, a)
+
+
+def _random_pair(eligible, excluded_pairs, rng, weights=None):
+    """A random pair of distinct eligible items not in ``excluded_pairs`` (None if none)."""
+    items = np.flatnonzero(eligible)
+    if len(items) < 2:
+        return None
+    p = None
+    if weights is not None:
+        p = weights[items] / weights[items].sum()
+    for _ in range(32):
+        a, b = rng.choice(items, size=2, replace=False, p=p)
+        if _pair_key(int(a), int(b)) not in excluded_pairs:
+            return _shuffled((a, b), rng)
+    # Few pairs left: enumerate them.
+    free = [(a, b) for k, a in enumerate(items) for b in items[k + 1:]
+            if _pair_key(int(a), int(b)) not in excluded_pairs]
+    if not free:
+        return None
+    return _shuffled(free[rng.integers(len(free))], rng)
+
+
+def select_random_pair(state, rng, *, exclude_items=(), exclude_pairs=()):
+    """The baseline: a uniformly random pair of distinct items, in random left/right order.
+
+    ``exclude_items`` (hidden or merged ideas, the participant's own) never appear;
+    ``exclude_pairs`` (pairs this participant already answered, either order) are not asked
+    again. Returns ``(left, right)`` or ``None`` when no pair is left.
+    """
+    eligible = _eligible_mask(state, exclude_items)
+    return _random_pair(eligible, _normalise_pairs(exclude_pairs), rng)
+
+
+def _opponent_for(a, theta, eligible, excluded_pairs, anchor_weight):
+    """The eligible item whose sampled strength is closest to ``theta[a]``, preferring
+    well-measured items (a lower ``anchor_weight``) as yardsticks."""
+    distance = np.abs(theta - theta[a]) + anchor_weight
+    distance[~eligible] = np.inf
+    distance[a] = np.inf
+    for b in np.argsort(distance, kind="stable"):
+        if not np.isfinite(distance[b]):
+            return None
+        if _pair_key(int(a), int(b)) not in excluded_pairs:
+            return int(b)
+    return None
+
+
+def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, epsilon=0.1,
+                min_appearances=6, candidates=None):
+    """The next pair to ask about: adaptive, aimed at getting the top of the ranking right.
+
+    In order:
+
+    1. **Exploration** — with probability ``epsilon``, a uniformly random pair, so that every
+       idea keeps being compared across the whole range (the full ranking stays sound).
+    2. **Exposure for new ideas** — if an eligible idea has been shown fewer than
+       ``min_appearances`` times, the least-shown one (ties at random) is paired with the
+       idea whose strength, in a draw from the posterior, is closest to its own draw — a
+       randomised binary search that places a new idea within a few votes.
+    3. **Thompson-style focus on the top** — draw strengths from the posterior
+       (``N(strength, uncertainty^2)``), take the ``candidates`` best in that draw (default
+       ``2 * top_k``), and among their pairs ask about the one with the highest
+       ``P(mis-ordered) * (share of its uncertainty one answer removes)``: pairs whose order
+       is still a coin-flip *and* can still move. Settled pairs score low, and pairs of
+       near-equal, already well-measured ideas are not asked forever.
+
+    ``exclude_items`` never appear (hidden, merged, the participant's own ideas);
+    ``exclude_pairs`` are never asked (pairs this participant already answered, either
+    order). The same item never appears twice. Left/right order is random. Returns
+    ``(left, right)`` or ``None`` when fewer than two items (or no allowed pair) remain.
+    Deterministic for a seeded ``rng`` (a ``numpy.random.Generator``).
+    """
+    eligible = _eligible_mask(state, exclude_items)
+    excluded_pairs = _normalise_pairs(exclude_pairs)
+    if eligible.sum() < 2:
+        return None
+    if rng.random() < epsilon:
+        return _random_pair(eligible, excluded_pairs, rng)
+
+    mu = state.strengths
+    sd = state.uncertainty
+    theta = mu + sd * rng.standard_normal(state.n_items)
+
+    under = eligible & (state.appearances < min_appearances)
+    if under.any():
+        shown = np.where(under, state.appearances, np.iinfo(np.int64).max).astype(float)
+        shown += rng.random(state.n_items) * 0.5  # random tie-break
+        for a in np.argsort(shown)[: int(under.sum())]:
+            b = _opponent_for(int(a), theta, eligible, excluded_pairs, anchor_weight=0.25 * sd)
+            if b is not None:
+                return _shuffled((a, b), rng)
+
+    k = candidates or 2 * top_k
+    pool_items = np.flatnonzero(eligible)
+    k = min(k, len(pool_items))
+    if k >= len(pool_items):
+        top = pool_items
+    else:
+        part = np.argpartition(-theta[pool_items], k - 1)[:k]
+        top = pool_items[part]
+    a_idx, b_idx = np.triu_indices(len(top), k=1)
+    a, b = top[a_idx], top[b_idx]
+    var = sd[a] ** 2 + sd[b] ** 2
+    gap = np.abs(mu[a] - mu[b])
+    misorder = 0.5 * _erfc(gap / np.sqrt(2.0 * var))
+    p = _sigmoid(mu[a] - mu[b])
+    info = var * p * (1 - p)
+    score = misorder * info / (1.0 + info)
+    for choice in np.argsort(-score, kind="stable"):
+        if _pair_key(int(a[choice]), int(b[choice])) not in excluded_pairs:
+            return _shuffled((a[choice], b[choice]), rng)
+    return _random_pair(eligible, excluded_pairs, rng)
+
+
+_erfc = np.vectorize(math.erfc, otypes=[float])
