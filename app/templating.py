@@ -7,6 +7,7 @@ from flask_babel import format_datetime, get_locale
 
 from app.domain import campaigns, permissions
 from app.domain.campaigns import campaign_phase
+from app.web.labels import status_label, status_labels_by_value
 
 
 def init_app(app):
@@ -18,6 +19,8 @@ def init_app(app):
         return {
             "can": permissions,
             "may": campaigns,  # may.may_contribute(user, campaign) and friends: rules for "now"
+            "status_label": status_label,
+            "status_labels_by_value": status_labels_by_value,
             "phase_of": campaign_phase,
             "current_locale": str(get_locale()),
             "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",

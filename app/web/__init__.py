@@ -2,7 +2,9 @@
 
 
 def register_blueprints(app):
-    from app.web import admin, auth, campaigns, comments, home, ideas, notifications, profile, votes
+    from app.web import (admin, audit, auth, campaigns, comments, home, ideas, moderation,
+                         notifications, profile, votes)
 
-    for module in (home, auth, campaigns, ideas, comments, votes, profile, notifications, admin):
+    for module in (home, auth, campaigns, ideas, comments, votes, moderation, profile,
+                   notifications, admin, audit):
         app.register_blueprint(module.bp)

@@ -3,20 +3,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.domain import comments, ideas, permissions
+from app.domain import comments, ideas, moderation, permissions
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.comments import CommentForm
+from app.forms.moderation import StatusForm
 from app.forms.ideas import FollowForm, IdeaForm
 from app.web.helpers import apply_field_errors, redirect_next
 
 bp = Blueprint("ideas", __name__)
 
 
-def render_idea(idea, *, comment_form=None, status=200):
-    """The idea page; a comment form passed in keeps what the person typed and its errors."""
+def render_idea(idea, *, comment_form=None, status_form=None, status=200):
+    """The idea page; forms passed in keep what the person typed and its errors."""
     return render_template(
         "ideas/show.html", idea=idea, campaign=idea.campaign,
         threads=comments.list_comments(current_user, idea.id),
+        status_history=moderation.list_status_history(current_user, idea.id),
+        status_form=status_form or StatusForm(formdata=None),
         following=ideas.is_following(current_user, idea.id),
         my_votes=ideas.votes_of(current_user, [idea.id]),
         comment_form=comment_form or CommentForm(formdata=None),

@@ -58,7 +58,7 @@ def test_odd_form_posts_as_a_participant(client, auth, world):
 
 
 def test_odd_form_posts_as_an_admin(client, auth, admin, world):
-    campaign, _idea, _comment = world
+    campaign, idea, _comment = world
     auth.login(admin)
     requests = []
     for v in ODD:
@@ -70,6 +70,8 @@ def test_odd_form_posts_as_an_admin(client, auth, admin, world):
                                         "starts_at": v, "ends_at": v, "audience": v}),
             ("POST", f"/c/{campaign.slug}/extend", {"ends_at": v}),
             ("GET", f"/admin/people?q={v}&page={v}", None),
+            ("POST", f"/ideas/{idea.id}/status", {"status": v, "note": v}),
+            ("GET", f"/admin/audit/?action={v}&actor_id={v}&campaign_id={v}&page={v}", None),
         ]
     assert server_errors(client, requests) == []
 

@@ -108,6 +108,16 @@
     }
   }
 
+  let statusLabels = {};
+  try { statusLabels = JSON.parse(body.dataset.statusLabels || "{}"); } catch (_) { statusLabels = {}; }
+
+  function applyStatus(id, status) {
+    for (const badge of document.querySelectorAll(`[data-status-for="${id}"]`)) {
+      badge.className = `badge status-badge status-${status}`;
+      badge.textContent = statusLabels[status] || status;
+    }
+  }
+
   function announceNewIdea() {
     const banner = document.querySelector("[data-new-ideas]");
     if (!banner) return;
@@ -144,6 +154,7 @@
     else if (kind === "idea.created" && !ideaId && !byId(`idea-${event.idea_id}`)) announceNewIdea();
     else if (kind === "idea.edited") applyIdeaEdited(event.payload);
     else if (kind.startsWith("comment.")) applyComment(kind, event);
+    else if (kind === "idea.status") applyStatus(event.idea_id, event.payload.status);
     else if (kind === "campaign.phase") refreshMain();
     else if (kind === "campaign.updated") { join(); refreshMain(); }
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
@@ -199,8 +210,9 @@
     if (list) {
       const item = document.createElement("li");
       const link = document.createElement("a");
-      link.href = `/ideas/${note.idea_id}#comment-${note.comment_id}`;
-      const template = note.kind === "reply_to_my_comment" ? list.dataset.reply : list.dataset.comment;
+      link.href = note.comment_id ? `/ideas/${note.idea_id}#comment-${note.comment_id}` : `/ideas/${note.idea_id}`;
+      const template = { reply_to_my_comment: list.dataset.reply, status_changed: list.dataset.status }[note.kind]
+        || list.dataset.comment;
       link.textContent = (template || "{actor}: {idea}").replace("{actor}", note.actor).replace("{idea}", note.idea_title);
       item.append(link);
       list.prepend(item);
