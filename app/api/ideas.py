@@ -10,6 +10,7 @@ from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import PERSON, iso, serialize_person
 from app.domain import ideas
 from app.domain.validation import FieldErrors
+from app.models import IdeaStatus
 
 IDEA_FIELDS = ("title", "body", "tags")
 MY_VOTE = {"type": "integer", "enum": [-1, 0, 1],
@@ -19,11 +20,13 @@ register_schema("Idea", {
     "type": "object",
     "required": ["id", "campaign_id", "title", "body", "body_html", "tags", "author",
                  "created_at", "edited_at", "version", "up_count", "down_count", "score",
-                 "comment_count", "url"],
+                 "comment_count", "status", "url"],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
         "campaign_id": {"type": "integer"},
+        "status": {"type": "string", "enum": [s.value for s in IdeaStatus],
+                   "description": "Where the idea stands in the moderators' pipeline."},
         "title": {"type": "string"},
         "body": {"type": "string", "description": "Markdown source."},
         "body_html": {"type": "string", "description": "Sanitised HTML."},
@@ -129,6 +132,7 @@ def serialize_idea(idea, *, my_votes=None, following=None):
         "down_count": idea.down_count,
         "score": idea.score,
         "comment_count": idea.comment_count,
+        "status": idea.status.value,
         "url": url_for("ideas.show", idea_id=idea.id, _external=True),
     }
     if my_votes is not None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import numpy as np
 
@@ -244,7 +245,7 @@ def _standard_errors(n, i, j, h, diag, dense):
 
 
 def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, initial=None,
-                      max_iterations=100, tolerance=1e-7, dense_limit=DENSE_LIMIT):
+                      max_iterations=100, tolerance=1e-8, dense_limit=DENSE_LIMIT):
     """Fit Bradley–Terry strengths to ``comparisons``, a sequence of ``(winner, loser)`` pairs.
 
     Returns a ``BradleyTerryFit``: the maximum a-posteriori strength of each of the
@@ -256,8 +257,9 @@ def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, in
     large but finite strength; separate groups of items stay on one scale.
 
     Damped Newton steps on the (concave) log posterior, warm-started from ``initial`` when
-    given (a previous fit; items added since then start at 0): a refit after a few new
-    comparisons typically takes one to three steps. Each step is a dense solve up to
+    given (a previous fit; items added since then start at 0), until half the Newton
+    decrement (the predicted gain of the next step) is below ``tolerance``: a refit after a
+    few new comparisons typically takes two steps. Each step is a dense solve up to
     ``dense_limit`` items and conjugate gradients on the sparse comparison graph beyond.
     """
     if prior_strength <= 0:
@@ -271,7 +273,7 @@ def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, in
         start = np.asarray(initial, dtype=float)[:n]
         s[:len(start)] = np.nan_to_num(start)
     dense = n <= dense_limit
-    objective = _log_posterior(s, i, j, counts, wins_i, prior_strength)
+    objective = None
     converged = False
     iterations = 0
     for iterations in range(1, max_iterations + 1):
@@ -280,21 +282,29 @@ def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, in
             step = np.linalg.solve(_dense_hessian(n, i, j, h, diag), grad)
         else:
             step = _solve_sparse(i, j, h, diag, grad)
+        # Half the Newton decrement: how far the log posterior is from its maximum.
+        if 0.5 * (grad @ step) < tolerance:
+            s = s + step  # the last, tiny step: quadratic convergence makes it exact enough
+            converged = True
+            break
         biggest = np.abs(step).max()
+        if biggest <= 0.5:  # near the maximum a full Newton step is safe: skip the search
+            s = s + step
+            objective = None
+            continue
         if biggest > 3.0:  # a far-off start: keep Newton's direction, shorten the step
             step *= 3.0 / biggest
+        if objective is None:
+            objective = _log_posterior(s, i, j, counts, wins_i, prior_strength)
         t = 1.0
-        while True:
+        while True:  # backtrack until the log posterior does not fall
             candidate = s + t * step
             value = _log_posterior(candidate, i, j, counts, wins_i, prior_strength)
             if value >= objective - 1e-12 or t < 1e-3:
                 break
             t *= 0.5
         s, objective = candidate, value
-        if t * biggest < tolerance:
-            converged = True
-            break
-    _, h, diag = _gradient_and_curvature(s, i, j, counts, wins_i, prior_strength)
+    # Curvature from the last iteration: the final step is far below any standard error.
     return BradleyTerryFit(s, _standard_errors(n, i, j, h, diag, dense), iterations, converged)
 
 
@@ -417,7 +427,12 @@ def record_skip(state, a, b):
 
 
 def refit_state(state, max_iterations=100):
-    """Refit the state's strengths and uncertainty, warm-started from the previous fit."""
+    """Refit the state's strengths and uncertainty, warm-started from the previous fit.
+
+    A server can refit with a small ``max_iterations`` (2-3) after every few votes — a few
+    Newton steps from the previous fit land very close to the new maximum — and to
+    convergence now and then.
+    """
     fit = fit_bradley_terry(state.n_items, state.comparisons, state.prior_strength,
                             initial=state.strengths, max_iterations=max_iterations)
     state.strengths, state.uncertainty = fit.strengths, fit.uncertainty
@@ -426,6 +441,25 @@ def refit_state(state, max_iterations=100):
 
 
 # --------------------------------------------------------------------------- choosing pairs
+
+
+def _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k, c):
+    pool = np.flatnonzero(eligible)
+    if len(pool) <= top_k:
+        return None
+    order = pool[np.argsort(-theta[pool])]
+    inside, outside = order[:top_k], order[top_k:]
+    a = inside[np.argmin(mu[inside] - c * sd[inside])]
+    for b in outside[np.argsort(-(mu[outside] + c * sd[outside]))][:5]:
+        if _pair_key(int(a), int(b)) not in excluded_pairs:
+            return int(a), int(b)
+    return None
+
+
+@lru_cache(maxsize=64)
+def _pairs_of(k):
+    """All index pairs (i < j) of k items, cached: selection asks for the same k each time."""
+    return np.triu_indices(k, k=1)
 
 
 def _pair_key(a, b):
@@ -497,7 +531,7 @@ def _opponent_for(a, theta, eligible, excluded_pairs, anchor_weight):
 
 
 def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, epsilon=0.1,
-                min_appearances=6, candidates=None):
+                min_appearances=6, candidates=None, strategy="misorder", lucb_c=1.0):
     """The next pair to ask about: adaptive, aimed at getting the top of the ranking right.
 
     In order:
@@ -541,6 +575,10 @@ def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, eps
             if b is not None:
                 return _shuffled((a, b), rng)
 
+    if strategy == "lucb" or (strategy == "mix" and rng.random() < 0.5):
+        pair = _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k, lucb_c)
+        if pair is not None:
+            return _shuffled(pair, rng)
     k = candidates or 2 * top_k
     pool_items = np.flatnonzero(eligible)
     k = min(k, len(pool_items))
@@ -549,11 +587,11 @@ def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, eps
     else:
         part = np.argpartition(-theta[pool_items], k - 1)[:k]
         top = pool_items[part]
-    a_idx, b_idx = np.triu_indices(len(top), k=1)
+    a_idx, b_idx = _pairs_of(len(top))
     a, b = top[a_idx], top[b_idx]
     var = sd[a] ** 2 + sd[b] ** 2
     gap = np.abs(mu[a] - mu[b])
-    misorder = 0.5 * _erfc(gap / np.sqrt(2.0 * var))
+    misorder = _sigmoid(-1.702 * gap / np.sqrt(var))  # ~ P(normal gap has the other sign)
     p = _sigmoid(mu[a] - mu[b])
     info = var * p * (1 - p)
     score = misorder * info / (1.0 + info)
@@ -562,5 +600,3 @@ def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, eps
             return _shuffled((a[choice], b[choice]), rng)
     return _random_pair(eligible, excluded_pairs, rng)
 
-
-_erfc = np.vectorize(math.erfc, otypes=[float])

@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from app.api.openapi import openapi_path
+from app.models import Role
 from tests import factories
 from tests.api.conftest import schema_validator
 
@@ -108,6 +109,9 @@ def test_every_operation_answers_as_documented(api, admin, document):
     api.delete(f"/api/v1/comments/{comment['id']}", token=voter_token)
     api.get("/api/v1/me", token=voter_token)
     api.get(c + "/events?after=0", token=voter_token)
+    moderator_token = api.token_for(factories.make_user(role=Role.MODERATOR))
+    api.put(i + "/status", token=moderator_token, json={"status": "shortlisted", "note": "Yes"})
+    api.get(i + "/status-history")
 
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()
