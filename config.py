@@ -29,8 +29,11 @@ def _database_url(value):
     return value
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get(
         "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "ideajam.sqlite")
     ))
@@ -88,7 +91,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls):
-        if cls.SECRET_KEY == Config.SECRET_KEY:
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEVELOPMENT_SECRET_KEY:
             raise RuntimeError("Set SECRET_KEY in the environment before running in production.")
 
 

@@ -32,6 +32,8 @@ _tasks_started = False
 _counts_wanted = None  # an async event that wakes the coalescer, made when it starts
 # This process's signed-in connections: sid -> (user id, the standing they connected with).
 _signed_in = {}
+# The campaign room each connection follows here (one at a time): sid -> room.
+_followed_room = {}
 GUARD_INTERVAL = 1.0
 
 
@@ -176,6 +178,7 @@ def on_connect(auth=None):
 
 def on_disconnect(*_args):
     _signed_in.pop(request.sid, None)
+    _followed_room.pop(request.sid, None)
 
 
 def end_outdated_connections():
@@ -207,17 +210,15 @@ def on_join_campaign(data=None):
     except DomainError as error:
         return _error(error.code, error.message)
     moderator = permissions.is_moderator(viewer)
-    for room in list(_joined_campaign_rooms()):
-        leave_room(room)
-    join_room(campaign_room(campaign.id, moderators=moderator))
+    previous = _followed_room.pop(request.sid, None)
+    if previous:
+        leave_room(previous)
+    room = campaign_room(campaign.id, moderators=moderator)
+    join_room(room)
+    _followed_room[request.sid] = room
     seq = events.current_seq(campaign.id)
     db.session.remove()
     return {"ok": True, "campaign_id": campaign.id, "seq": seq}
-
-
-def _joined_campaign_rooms():
-    rooms = socketio.server.rooms(request.sid, namespace="/")
-    return [room for room in rooms if isinstance(room, str) and room.startswith("campaign:")]
 
 
 def on_catch_up(data=None):
