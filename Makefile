@@ -50,3 +50,10 @@ clean:
 .PHONY: bench-realtime
 bench-realtime: setup
 	$(BIN)/python -m bench.realtime
+
+# Ranking benchmark (bench/ranking/): which sort finds the true top ideas of a simulated jam —
+# net votes, Wilson, "best" and pairwise (random vs adaptive pairs), with position bias and
+# herding. Drives app/domain/ranking.py; writes docs/RANKING.md and docs/ranking.png (<1 min).
+.PHONY: bench-ranking
+bench-ranking: setup
+	$(BIN)/python -m bench.ranking

@@ -228,15 +228,22 @@ def _solve_sparse(i, j, h, diag, rhs, tol=1e-10, max_steps=500):
 
 
 def _standard_errors(n, i, j, h, diag, dense):
-    """Standard errors from the observed information (the negative Hessian) at the fit.
+    """Standard errors from the observed information (the negative Hessian) at the fit,
+    relative to the average item.
 
-    Dense (small campaigns): the exact diagonal of its inverse — a Laplace approximation.
-    Sparse: the first terms of its Neumann series, ``1/D_i + sum_j (h_ij/D_i)^2 / D_j``,
-    which adds the opponents' own uncertainty to each item's conditional variance.
+    The Laplace approximation's covariance is the inverse of that information. Part of it is
+    a shift of *all* strengths together, which no comparison can observe and no ranking
+    depends on (only the prior pins it); it is left out, so the errors describe where an
+    item stands among the others. Dense (small campaigns): exactly, the diagonal of the
+    centred covariance. Sparse: the first terms of the Neumann series of the inverse,
+    ``1/D_i + sum_j (h_ij/D_i)^2 / D_j`` — each item's conditional variance plus its
+    opponents' own uncertainty — which contains almost no common shift to begin with.
     """
     if dense:
         cov = np.linalg.inv(_dense_hessian(n, i, j, h, diag))
-        return np.sqrt(np.clip(np.diag(cov), 1e-300, None))
+        row_mean = cov.mean(axis=1)
+        var = np.diag(cov) - 2.0 * row_mean + row_mean.mean()
+        return np.sqrt(np.clip(var, 1e-300, None))
     inv_d = 1.0 / diag
     var = inv_d.copy()
     var += np.bincount(i, (h * inv_d[i]) ** 2 * inv_d[j], minlength=n)
@@ -250,7 +257,8 @@ def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, in
 
     Returns a ``BradleyTerryFit``: the maximum a-posteriori strength of each of the
     ``n_items`` items (log scale: ``P(i beats j) = sigmoid(s_i - s_j)``) and its standard
-    error from the observed Fisher information (a Laplace approximation). The prior — a
+    error, relative to the average item, from the observed Fisher information (a Laplace
+    approximation; see ``_standard_errors``). The prior — a
     virtual draw worth ``prior_strength`` comparisons against an item of strength 0 — keeps
     every estimate finite: an item without comparisons gets strength 0 and the prior's
     standard error (about ``2/sqrt(prior_strength)``); an item that won everything gets a
@@ -262,12 +270,28 @@ def fit_bradley_terry(n_items, comparisons, prior_strength=PRIOR_STRENGTH, *, in
     few new comparisons typically takes two steps. Each step is a dense solve up to
     ``dense_limit`` items and conjugate gradients on the sparse comparison graph beyond.
     """
+    n = int(n_items)
+    if n == 0:
+        return BradleyTerryFit(np.zeros(0), np.zeros(0), 0, True)
+    i, j, counts, wins_i = _aggregate_comparisons(n, comparisons)
+    return fit_pairs(n, i, j, counts, wins_i, prior_strength, initial=initial,
+                     max_iterations=max_iterations, tolerance=tolerance, dense_limit=dense_limit)
+
+
+def fit_pairs(n_items, low, high, counts, low_wins, prior_strength=PRIOR_STRENGTH, *,
+              initial=None, max_iterations=100, tolerance=1e-8, dense_limit=DENSE_LIMIT):
+    """``fit_bradley_terry`` on comparisons already counted per unique pair: ``counts[k]``
+    comparisons between items ``low[k]`` and ``high[k]`` (each pair listed once), of which
+    ``low[k]`` won ``low_wins[k]``. This is what ``RankingState`` keeps."""
     if prior_strength <= 0:
         raise ValueError("prior_strength must be positive")
     n = int(n_items)
     if n == 0:
         return BradleyTerryFit(np.zeros(0), np.zeros(0), 0, True)
-    i, j, counts, wins_i = _aggregate_comparisons(n, comparisons)
+    i = np.asarray(low, dtype=np.int64)
+    j = np.asarray(high, dtype=np.int64)
+    counts = np.asarray(counts, dtype=float)
+    wins_i = np.asarray(low_wins, dtype=float)
     s = np.zeros(n)
     if initial is not None:
         start = np.asarray(initial, dtype=float)[:n]
@@ -354,28 +378,34 @@ def rank_items(strengths, uncertainty=None, newest_first_on_ties=True):
 class RankingState:
     """A campaign's pairwise votes and its current fit, kept small and explicit.
 
-    ``winners``/``losers`` list every answered comparison (item indices); ``appearances``
-    counts how often each item was shown in an answered or skipped pair, ``skips`` how
-    often it was in a skipped one. ``strengths``/``uncertainty`` are the last fit; items
-    added after it start at 0 with the prior's uncertainty. ``fitted_comparisons`` is how
-    many comparisons that fit saw.
+    Answered comparisons are kept counted per unordered pair of items: pair ``k`` is items
+    ``pair_low[k] < pair_high[k]``, compared ``pair_counts[k]`` times, of which ``pair_low``
+    won ``pair_low_wins[k]`` (``pair_slots`` finds a pair's ``k``). The arrays have spare
+    capacity; only the first ``n_pairs`` entries count. ``appearances`` counts how often each
+    item was shown in an answered or skipped pair, ``skips`` how often in a skipped one.
+    ``strengths``/``uncertainty`` are the last fit (items added since start at 0 with the
+    prior's uncertainty); ``fitted_comparisons`` is how many comparisons it saw.
     """
 
     n_items: int = 0
     prior_strength: float = PRIOR_STRENGTH
-    winners: list = field(default_factory=list)
-    losers: list = field(default_factory=list)
+    n_comparisons: int = 0
+    n_pairs: int = 0
+    pair_slots: dict = field(default_factory=dict)
+    pair_low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_high: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_counts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    pair_low_wins: np.ndarray = field(default_factory=lambda: np.zeros(0))
     appearances: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     skips: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     strengths: np.ndarray = field(default_factory=lambda: np.zeros(0))
     uncertainty: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fitted_comparisons: int = 0
 
-    @property
-    def comparisons(self):
-        """All answered comparisons as an (m, 2) array of (winner, loser)."""
-        return np.column_stack([np.asarray(self.winners, dtype=np.int64),
-                                np.asarray(self.losers, dtype=np.int64)]).reshape(-1, 2)
+    def pairs(self):
+        """The used part of the pair arrays: (low, high, counts, low_wins)."""
+        k = self.n_pairs
+        return self.pair_low[:k], self.pair_high[:k], self.pair_counts[:k], self.pair_low_wins[:k]
 
 
 def prior_uncertainty(prior_strength=PRIOR_STRENGTH):
@@ -383,10 +413,13 @@ def prior_uncertainty(prior_strength=PRIOR_STRENGTH):
     return 2.0 / math.sqrt(prior_strength)
 
 
-def create_state(n_items=0, prior_strength=PRIOR_STRENGTH):
-    """A fresh ``RankingState`` for ``n_items`` items and no votes."""
+def create_state(n_items=0, prior_strength=PRIOR_STRENGTH, comparisons=()):
+    """A fresh ``RankingState`` for ``n_items`` items, with any ``(winner, loser)``
+    comparisons already recorded (not yet fitted: call ``refit_state``)."""
     state = RankingState(prior_strength=prior_strength)
     add_items(state, n_items)
+    for winner, loser in comparisons:
+        record_comparison(state, winner, loser)
     return state
 
 
@@ -411,19 +444,44 @@ def _check_pair(state, a, b):
         raise ValueError("unknown item")
 
 
+def _pair_slot(state, low, high):
+    """The index of pair (low, high) in the state's pair arrays, adding it if new."""
+    key = (low, high)
+    slot = state.pair_slots.get(key)
+    if slot is None:
+        slot = state.n_pairs
+        if slot == len(state.pair_low):  # full: double the capacity
+            grow = max(64, slot)
+            state.pair_low = np.concatenate([state.pair_low, np.zeros(grow, dtype=np.int64)])
+            state.pair_high = np.concatenate([state.pair_high, np.zeros(grow, dtype=np.int64)])
+            state.pair_counts = np.concatenate([state.pair_counts, np.zeros(grow)])
+            state.pair_low_wins = np.concatenate([state.pair_low_wins, np.zeros(grow)])
+        state.pair_low[slot], state.pair_high[slot] = low, high
+        state.pair_slots[key] = slot
+        state.n_pairs += 1
+    return slot
+
+
 def record_comparison(state, winner, loser):
     """Record that ``winner`` was preferred to ``loser`` (the fit changes on ``refit_state``)."""
+    winner, loser = int(winner), int(loser)
     _check_pair(state, winner, loser)
-    state.winners.append(int(winner))
-    state.losers.append(int(loser))
-    state.appearances[[winner, loser]] += 1
+    slot = _pair_slot(state, min(winner, loser), max(winner, loser))
+    state.pair_counts[slot] += 1
+    if winner < loser:
+        state.pair_low_wins[slot] += 1
+    state.appearances[winner] += 1
+    state.appearances[loser] += 1
+    state.n_comparisons += 1
 
 
 def record_skip(state, a, b):
     """Record a "can't decide": counted as exposure and as a skip, never as a result."""
+    a, b = int(a), int(b)
     _check_pair(state, a, b)
-    state.appearances[[a, b]] += 1
-    state.skips[[a, b]] += 1
+    for item in (a, b):
+        state.appearances[item] += 1
+        state.skips[item] += 1
 
 
 def refit_state(state, max_iterations=100):
@@ -433,26 +491,49 @@ def refit_state(state, max_iterations=100):
     Newton steps from the previous fit land very close to the new maximum — and to
     convergence now and then.
     """
-    fit = fit_bradley_terry(state.n_items, state.comparisons, state.prior_strength,
-                            initial=state.strengths, max_iterations=max_iterations)
+    fit = fit_pairs(state.n_items, *state.pairs(), state.prior_strength,
+                    initial=state.strengths, max_iterations=max_iterations)
     state.strengths, state.uncertainty = fit.strengths, fit.uncertainty
-    state.fitted_comparisons = len(state.winners)
+    state.fitted_comparisons = state.n_comparisons
     return fit
 
 
 # --------------------------------------------------------------------------- choosing pairs
 
 
-def _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k, c):
+def _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k):
+    """LUCB-style: in a posterior draw's top ``top_k``, the member with the lowest lower bound
+    (mean - sd) against the non-member with the highest upper bound (mean + sd) — the two
+    ideas most likely to be on the wrong side of the top-k line."""
     pool = np.flatnonzero(eligible)
     if len(pool) <= top_k:
         return None
-    order = pool[np.argsort(-theta[pool])]
+    order = pool[np.argsort(-theta[pool], kind="stable")]
     inside, outside = order[:top_k], order[top_k:]
-    a = inside[np.argmin(mu[inside] - c * sd[inside])]
-    for b in outside[np.argsort(-(mu[outside] + c * sd[outside]))][:5]:
+    a = inside[np.argmin(mu[inside] - sd[inside])]
+    for b in outside[np.argsort(-(mu[outside] + sd[outside]), kind="stable")][:8]:
         if _pair_key(int(a), int(b)) not in excluded_pairs:
             return int(a), int(b)
+    return None
+
+
+def _uncertain_pair(mu, sd, theta, eligible, excluded_pairs, candidates):
+    """Among the ``candidates`` best of a posterior draw, the pair with the highest
+    P(mis-ordered) * (share of its uncertainty one answer removes)."""
+    pool = np.flatnonzero(eligible)
+    k = min(candidates, len(pool))
+    top = pool if k == len(pool) else pool[np.argpartition(-theta[pool], k - 1)[:k]]
+    a_idx, b_idx = _pairs_of(len(top))
+    a, b = top[a_idx], top[b_idx]
+    var = sd[a] ** 2 + sd[b] ** 2
+    gap = np.abs(mu[a] - mu[b])
+    misorder = _sigmoid(-1.702 * gap / np.sqrt(var))  # ~ Phi(-gap/sd): the order is wrong
+    p = _sigmoid(mu[a] - mu[b])
+    info = var * p * (1 - p)  # one answer's information about the gap, relative to its variance
+    score = misorder * info / (1.0 + info)
+    for choice in np.argsort(-score, kind="stable"):
+        if _pair_key(int(a[choice]), int(b[choice])) not in excluded_pairs:
+            return int(a[choice]), int(b[choice])
     return None
 
 
@@ -530,30 +611,35 @@ def _opponent_for(a, theta, eligible, excluded_pairs, anchor_weight):
     return None
 
 
-def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, epsilon=0.1,
-                min_appearances=6, candidates=None, strategy="misorder", lucb_c=1.0):
+def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, epsilon=0.15,
+                min_appearances=6, candidates=None, boundary_share=0.5):
     """The next pair to ask about: adaptive, aimed at getting the top of the ranking right.
 
     In order:
 
     1. **Exploration** — with probability ``epsilon``, a uniformly random pair, so that every
        idea keeps being compared across the whole range (the full ranking stays sound).
-    2. **Exposure for new ideas** — if an eligible idea has been shown fewer than
+    2. **Exposure for new ideas** — while an eligible idea has been shown fewer than
        ``min_appearances`` times, the least-shown one (ties at random) is paired with the
-       idea whose strength, in a draw from the posterior, is closest to its own draw — a
-       randomised binary search that places a new idea within a few votes.
+       idea whose strength, in a draw from the posterior, is closest to its own draw (well
+       measured ideas preferred as yardsticks) — a randomised binary search that places a
+       new idea within a few votes.
     3. **Thompson-style focus on the top** — draw strengths from the posterior
-       (``N(strength, uncertainty^2)``), take the ``candidates`` best in that draw (default
-       ``2 * top_k``), and among their pairs ask about the one with the highest
+       ``N(strength, uncertainty^2)``. With probability ``boundary_share``, ask about the
+       *top-k line* (LUCB): of the draw's top ``top_k``, the idea with the lowest lower bound
+       against the outsider with the highest upper bound. Otherwise, among the draw's best
+       ``candidates`` (default ``top_k + 5``), ask about the pair with the highest
        ``P(mis-ordered) * (share of its uncertainty one answer removes)``: pairs whose order
-       is still a coin-flip *and* can still move. Settled pairs score low, and pairs of
-       near-equal, already well-measured ideas are not asked forever.
+       is still a coin-flip *and* can still move. Settled pairs score low, and two near-equal
+       ideas that are already well measured are not asked about forever. Uncertain ideas
+       just below the top enter the draw's top often; settled ones rarely.
 
     ``exclude_items`` never appear (hidden, merged, the participant's own ideas);
     ``exclude_pairs`` are never asked (pairs this participant already answered, either
-    order). The same item never appears twice. Left/right order is random. Returns
-    ``(left, right)`` or ``None`` when fewer than two items (or no allowed pair) remain.
-    Deterministic for a seeded ``rng`` (a ``numpy.random.Generator``).
+    order). An item is never paired with itself. Left/right order is random, so a left-side
+    bias in answers averages out. Returns ``(left, right)`` or ``None`` when fewer than two
+    items (or no allowed pair) remain. Deterministic for a seeded ``rng``
+    (a ``numpy.random.Generator``). Cost: O(n log n + candidates^2) per call.
     """
     eligible = _eligible_mask(state, exclude_items)
     excluded_pairs = _normalise_pairs(exclude_pairs)
@@ -562,41 +648,22 @@ def select_pair(state, rng, *, exclude_items=(), exclude_pairs=(), top_k=10, eps
     if rng.random() < epsilon:
         return _random_pair(eligible, excluded_pairs, rng)
 
-    mu = state.strengths
-    sd = state.uncertainty
+    mu, sd = state.strengths, state.uncertainty
     theta = mu + sd * rng.standard_normal(state.n_items)
 
     under = eligible & (state.appearances < min_appearances)
     if under.any():
-        shown = np.where(under, state.appearances, np.iinfo(np.int64).max).astype(float)
-        shown += rng.random(state.n_items) * 0.5  # random tie-break
+        shown = np.where(under, state.appearances + 0.5 * rng.random(state.n_items), np.inf)
         for a in np.argsort(shown)[: int(under.sum())]:
             b = _opponent_for(int(a), theta, eligible, excluded_pairs, anchor_weight=0.25 * sd)
             if b is not None:
                 return _shuffled((a, b), rng)
 
-    if strategy == "lucb" or (strategy == "mix" and rng.random() < 0.5):
-        pair = _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k, lucb_c)
-        if pair is not None:
-            return _shuffled(pair, rng)
-    k = candidates or 2 * top_k
-    pool_items = np.flatnonzero(eligible)
-    k = min(k, len(pool_items))
-    if k >= len(pool_items):
-        top = pool_items
-    else:
-        part = np.argpartition(-theta[pool_items], k - 1)[:k]
-        top = pool_items[part]
-    a_idx, b_idx = _pairs_of(len(top))
-    a, b = top[a_idx], top[b_idx]
-    var = sd[a] ** 2 + sd[b] ** 2
-    gap = np.abs(mu[a] - mu[b])
-    misorder = _sigmoid(-1.702 * gap / np.sqrt(var))  # ~ P(normal gap has the other sign)
-    p = _sigmoid(mu[a] - mu[b])
-    info = var * p * (1 - p)
-    score = misorder * info / (1.0 + info)
-    for choice in np.argsort(-score, kind="stable"):
-        if _pair_key(int(a[choice]), int(b[choice])) not in excluded_pairs:
-            return _shuffled((a[choice], b[choice]), rng)
-    return _random_pair(eligible, excluded_pairs, rng)
-
+    pair = None
+    if rng.random() < boundary_share:
+        pair = _boundary_pair(mu, sd, theta, eligible, excluded_pairs, top_k)
+    if pair is None:
+        pair = _uncertain_pair(mu, sd, theta, eligible, excluded_pairs, candidates or top_k + 5)
+    if pair is None:
+        return _random_pair(eligible, excluded_pairs, rng)
+    return _shuffled(pair, rng)
