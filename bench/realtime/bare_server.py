@@ -24,13 +24,11 @@ else:
     raise SystemExit(f"ASYNC_MODE must be eventlet or gevent, not {ASYNC_MODE!r}")
 
 import json  # noqa: E402
-import resource  # noqa: E402
-import socket  # noqa: E402
-import sys  # noqa: E402
 
 import socketio  # noqa: E402
 
-RESERVED_FILES = 64
+from app.serving import connection_limit, listening_socket  # noqa: E402
+
 sio = socketio.Server(async_mode=ASYNC_MODE, max_http_buffer_size=16384)
 _seq = {}
 
@@ -67,25 +65,9 @@ def http_app(environ, start_response):
 app = socketio.WSGIApp(sio, http_app)
 
 
-def connection_limit():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
-        target = hard if hard != resource.RLIM_INFINITY else 65536
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        soft = target
-    wanted = int(os.environ.get("MAX_CONNECTIONS", "10000"))
-    return max(16, min(wanted, soft - RESERVED_FILES))
-
-
 def serve(host, port):
     limit = connection_limit()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as error:
-        sys.exit(f"Cannot listen on {host}:{port}: {error}")
-    sock.listen(1024)
+    sock = listening_socket(host, port)
     print(f"bare python-socketio on http://{host}:{port} ({ASYNC_MODE}, up to {limit} connections)",
           flush=True)
     if ASYNC_MODE == "eventlet":

@@ -102,7 +102,8 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "BENCH_"))}
         env.update({"ASYNC_MODE": mode, "PORT": str(self.port), "HOST": HOST, "PYTHONUNBUFFERED": "1",
                     "JAM_CONFIG": "development", "SECRET_KEY": "bench-realtime-key",
-                    "FLASK_APP": "app:create_app", "PYTHONWARNINGS": "ignore"})
+                    "FLASK_APP": "app:create_app", "PYTHONWARNINGS": "ignore",
+                    "PYTHONPATH": ROOT})  # the bare server imports app.serving, as wsgi.py does
         if database_url:
             env["DATABASE_URL"] = database_url
         self.log_path = os.path.join(WORKDIR, f"{kind}-{mode}-{self.port}.log")
