@@ -101,7 +101,7 @@ class Server:
         script = "wsgi.py" if kind == "app" else os.path.join("bench", "realtime", "bare_server.py")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "BENCH_"))}
         env.update({"ASYNC_MODE": mode, "PORT": str(self.port), "HOST": HOST, "PYTHONUNBUFFERED": "1",
-                    "JAM_CONFIG": "development", "SECRET_KEY": "bench-realtime-key",
+                    "JAM_CONFIG": "production", "SECRET_KEY": "bench-realtime-key",
                     "FLASK_APP": "app:create_app", "PYTHONWARNINGS": "ignore",
                     "PYTHONPATH": ROOT})  # the bare server imports app.serving, as wsgi.py does
         if database_url:
@@ -454,7 +454,8 @@ def profile_app(server, target, steps):
                                  (f"{burst} votes/s", burst, PROFILE_BURST_SECONDS)):
         if label.startswith("None"):
             continue
-        out = os.path.join(WORKDIR, f"profile-{server.mode}-{'burst' if rate else 'paced'}.txt")
+        out = os.path.join(WORKDIR, f"{'quick-' if QUICK else ''}profile-{server.mode}-"
+                                    f"{'burst' if rate else 'paced'}.txt")
         if os.path.exists(out):
             os.remove(out)
         recorder = subprocess.Popen(
@@ -784,7 +785,8 @@ def limits_lines(results, modes):
                 text += (f"the server answered only {st['achieved']:.0f} votes/s (HTTP p99 "
                          f"{fmt_ms(st['http_p99'])} ms): the vote requests themselves are the limit")
             else:
-                text += (f"the votes were answered in time (HTTP p99 {fmt_ms(st['http_p99'])} ms) but "
+                text += (f"the server kept up with the votes ({st['achieved']:.0f}/s answered, HTTP p99 "
+                         f"{fmt_ms(st['http_p99'])} ms) but "
                          f"{st['late']:,} deliveries came later than {DEADLINE:g} s (slowest "
                          f"{fmt_ms(st['worst'])} ms), though each client got only {st['events_per_s']:.1f} "
                          "messages a second: the broadcasts queue behind the vote requests in the one process")
@@ -811,40 +813,38 @@ def limits_lines(results, modes):
     for m in modes:
         app, bare = find(results, "app", m, RATE_CLIENTS), find(results, "bare", m, RATE_CLIENTS)
         if app and bare and "latency" in app and "latency" in bare:
-            gcs.append(f"{m}: app {fmt_ms(app['latency']['gc_max'])} ms ({app['latency']['gc_full']} full "
-                       f"collections), bare {fmt_ms(bare['latency']['gc_max'])} ms ({bare['latency']['gc_full']})")
-    full = [find(results, "app", m, n)["latency"]["gc_full"] for m in modes for n in CLIENTS
-            if find(results, "app", m, n) and "latency" in find(results, "app", m, n)]
+            gcs.append(f"{m}: app {fmt_ms(app['latency']['gc_max'])} ms ({app['latency']['gc_full']} full), "
+                       f"bare {fmt_ms(bare['latency']['gc_max'])} ms ({bare['latency']['gc_full']} full)")
+    full = {kind: sum(find(results, kind, m, n)["latency"]["gc_full"] for m in modes for n in CLIENTS
+                      if find(results, kind, m, n) and "latency" in find(results, kind, m, n))
+            for kind in ("app", "bare")}
     if gcs:
         lines.append(f"- **Garbage-collector pauses.** Longest pause during the {RATE_CLIENTS:,}-client rounds: "
-                     f"{'; '.join(gcs)}; over all app cells, {sum(full)} full collections fell inside the "
-                     "rounds. A full collection walks every object in the process while no greenlet runs, so "
+                     f"{'; '.join(gcs)}; over all cells, {full['app']} full collections fell inside the app's "
+                     f"rounds and {full['bare']} inside the bare server's. A full collection walks every object in the process while no greenlet runs, so "
                      "the round it lands in is late for every client, and one such round in "
                      f"{ROUNDS} moves the p99: whether one lands inside a cell's rounds is partly chance, which "
                      "makes p99 the noisiest figure here. The app's heap (Flask, SQLAlchemy mappings, templates, "
-                     "translations) is larger than the bare server's, so its full collections take longer; "
-                     "`gc.freeze()` right after `create_app()` in `wsgi.py` (start-up objects are then never "
-                     "walked again) brought them down to about the bare server's in a separate trial. The rest "
-                     "grows with the connections.")
-    small, big = min(CLIENTS), max(CLIENTS)
+                     "translations) is larger than the bare server's, so its full collections take longer (compare "
+                     "the pauses in the table above at equal N). In separate trials (eventlet, "
+                     f"{RATE_CLIENTS:,} clients, the app started through a wrapper), `gc.freeze()` right after "
+                     "`create_app()` in `wsgi.py` (start-up objects are then never walked again) shortened the "
+                     "full collections, and adding a larger first-generation threshold (`gc.set_threshold`) "
+                     "kept them out of the rounds altogether. The rest of a full collection grows with the "
+                     "connections.")
     joins = []
     for m in modes:
-        for kind in ("app", "bare"):
-            a, b = find(results, kind, m, small), find(results, kind, m, big)
-            if a and b and a.get("joined") and b.get("joined"):
-                joins.append(f"{m} {kind} {1000 * a['connect_s'] / a['joined']:.1f} → "
-                             f"{1000 * b['connect_s'] / b['joined']:.1f} ms")
-    if joins and small != big:
-        lines.append(f"- **Joining gets slower as connections grow** (time per connection, {small:,} → {big:,} "
-                     f"clients: {'; '.join(joins)}). `on_join_campaign` calls `_joined_campaign_rooms`, which "
-                     "asks python-socketio for `rooms(sid)`; that scans every room of the namespace, and every "
-                     "connection has a room of its own, so each join costs O(connections) and joining N clients "
-                     "O(N²) (`BaseManager.get_rooms` and `bidict.__contains__` lead a separate py-spy profile of the "
-                     "5,000-client join). Remembering the joined campaign room per connection (e.g. in the "
-                     "socket session) and leaving just that one makes a join O(1); the campaign check itself "
-                     "(an ORM load with the audience) is the rest.")
+        app, bare = find(results, "app", m, RATE_CLIENTS), find(results, "bare", m, RATE_CLIENTS)
+        if app and bare and app.get("joined") and bare.get("joined"):
+            joins.append(f"{m} {1000 * app['connect_s'] / app['joined']:.1f} ms against "
+                         f"{1000 * bare['connect_s'] / bare['joined']:.1f} ms")
+    if joins:
+        lines.append(f"- **Joining** costs the app more per connection than the bare server ({RATE_CLIENTS:,} "
+                     f"clients: {'; '.join(joins)}): the connect handler and the campaign check, an ORM load of "
+                     "the campaign and its audience, run for every join. It only matters when many clients "
+                     "reconnect at once, e.g. after a restart.")
     lines += ["",
-              "What would fix it, in the order of what it buys:",
+              "What would fix it (1–2 raise the vote rate, 3 the clients per machine, 4 the p99):",
               "1. **Cheaper vote requests.** The vote path loads the idea through the ORM (author joined, tags "
               "by select-in, then the campaign and its audience lazily), checks permissions on those objects, "
               "writes, commits, and reads the counts back: one request costs milliseconds of Python per vote. "
@@ -859,14 +859,11 @@ def limits_lines(results, modes):
               "3. **More processes for more clients.** Each connection costs the same per message in every "
               "process, so broadcast capacity grows with processes behind the Redis message queue "
               "(`SOCKETIO_MESSAGE_QUEUE`, already supported): each process writes only to its own clients.",
-              "4. **`gc.freeze()` after start-up** in `wsgi.py` (see above): shorter full collections, so a "
-              "lower p99 at no cost.",
+              "4. **`gc.freeze()` after start-up, and fewer collections** (`gc.set_threshold` with a larger "
+              "first generation) in `wsgi.py`, see above: shorter and rarer full collections, so a lower p99, "
+              "for some memory held a little longer.",
               "5. The coalescing interval (0.3 s) bounds messages per client; it is not the limit here.",
-              "",
-              "Also found: `JAM_CONFIG=production` cannot start at all. `ProductionConfig.check` compares "
-              "`cls.SECRET_KEY` with `Config.SECRET_KEY`, which is the same inherited attribute, so it raises "
-              "\"Set SECRET_KEY\" even when SECRET_KEY is set; the benchmark runs the development config "
-              "(DEBUG on) for that reason."]
+]
     return lines
 
 
@@ -877,8 +874,11 @@ def conclusion(results, modes):
         app, bare = find(results, "app", m, at), find(results, "bare", m, at)
         if app and bare and "latency" in app and "latency" in bare:
             r = app["latency"]["p99"] / bare["latency"]["p99"]
+            last = app["latency"]["last"] / bare["latency"]["last"]
+            p50 = app["latency"]["p50"] / bare["latency"]["p50"]
             lines.append(f"- **{m}**: at {at:,} clients the app's p99 is {r:.2f}× the bare broadcast's "
-                         f"({'within' if r <= 1.5 else 'outside'} the 1.5× aim); it keeps up with "
+                         f"({'within' if r <= 1.5 else 'outside'} the 1.5× aim; p50 {p50:.2f}×, "
+                         f"time-to-last {last:.2f}×); it keeps up with "
                          f"{best_rate(app) or 'none of the tested'} votes/s for {at:,} clients; "
                          f"{app['rss_per_1000']:.1f} MiB per 1,000 connections.")
         held = find(results, "app", m, big)
@@ -922,7 +922,9 @@ def conclusion(results, modes):
     else:
         choice = max(modes, key=lambda m: wins[m])
         lines.append(f"- On these figures an operator should run **ASYNC_MODE={choice}**, better on {wins[choice]} of "
-                     f"{sum(wins.values())} figures that differ by 10% or more: " + "; ".join(said) + ".")
+                     f"{sum(wins.values())} figures that differ by 10% or more: " + "; ".join(said) + "."
+                     + (" Besides, eventlet is deprecated upstream (importing it says so)." if choice == "gevent"
+                        else ""))
     return lines
 
 
@@ -944,8 +946,11 @@ def bare_note(results, modes):
         facts.append(fact)
     if not facts:
         return []
-    return ["", f"A bare broadcast (one emit to every client per vote, no coalescing) manages only about 20 "
-            f"events a second to {RATE_CLIENTS:,} clients on a machine like this one (here: " + "; ".join(facts) +
+    bests = sorted(best_rate(find(results, "bare", m, RATE_CLIENTS)) or 0 for m in modes
+                   if (find(results, "bare", m, RATE_CLIENTS) or {}).get("rates"))
+    span = f"{bests[0]}" if bests[0] == bests[-1] else f"{bests[0]}–{bests[-1]}"
+    return ["", f"A bare broadcast (one emit to every client per vote, no coalescing) manages only some {span} "
+            f"events a second to {RATE_CLIENTS:,} clients on this machine (" + "; ".join(facts) +
             "). That is why the app coalesces vote counts: a lone vote is sent at once, a burst becomes at most "
             "one `idea.counts` message per 0.3 s per process, carrying every idea that changed, so what a "
             "client receives stays near 3 messages a second whatever the vote rate (the ev/s figures above)."]
@@ -959,8 +964,8 @@ def report(results, info, command, started, duration):
              f"**Machine:** {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']:.1f} GiB memory, Linux "
              f"{info['kernel']}, Python {info['python']}, SQLite {info['sqlite']}. "
              + ", ".join(f"{k} {v}" for k, v in p.items()) + ".", "",
-             "**Method.** Every cell is a fresh server process on a port of its own: the app (`wsgi.py`; "
-             "JAM_CONFIG=development, because the production config refuses to start, see below) on a SQLite "
+             "**Method.** Every cell is a fresh server process on a port of its own: the app (`wsgi.py`, "
+             "JAM_CONFIG=production) on a SQLite "
              "file built by the migrations and seeded through the domain layer (one open campaign, "
              f"{IDEAS} ideas, {VOTERS} voters with API tokens), or the BARE baseline "
              "(`bench/realtime/bare_server.py`: python-socketio alone under the same async mode and WSGI "
@@ -999,9 +1004,24 @@ def write_section(path, section):
         handle.write(text.rstrip("\n") + "\n")
 
 
+def report_from(path):
+    """BENCH_REPORT_FROM=results.json: write the report again from a finished run's figures
+    (after a change to the wording); the settings must be those of that run."""
+    with open(path) as handle:
+        saved = json.load(handle)
+    meta = saved["meta"]
+    section = report(saved["results"], saved["machine"], meta["command"], meta["started"], meta["duration"])
+    output = os.environ.get("BENCH_OUTPUT") or DOCS
+    write_section(output, section)
+    print("\n".join(tables(saved["results"], MODES, CLIENTS)))
+    log(f"report written to {os.path.relpath(output, ROOT)} from {path}")
+
+
 def main():
     import signal
 
+    if os.environ.get("BENCH_REPORT_FROM"):
+        return report_from(os.environ["BENCH_REPORT_FROM"])
     # SIGTERM unwinds like Ctrl-C, so every server and client process is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     started_wall = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -1040,8 +1060,9 @@ def main():
     duration = time.monotonic() - started
     command = "QUICK=1 make bench-realtime" if QUICK else "make bench-realtime"
     section = report(results, info, command, started_wall, duration)
-    with open(os.path.join(WORKDIR, "results.json"), "w") as handle:
-        json.dump({"machine": info, "results": results}, handle, indent=1, default=str)
+    meta = {"started": started_wall, "duration": duration, "command": command}
+    with open(os.path.join(WORKDIR, "results-quick.json" if QUICK else "results.json"), "w") as handle:
+        json.dump({"machine": info, "results": results, "meta": meta}, handle, indent=1, default=str)
     print()
     print("\n".join(tables(results, MODES, CLIENTS)))
     print()
