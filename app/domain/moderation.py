@@ -2,13 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.domain import audit, events, ideas, permissions
+from app.domain import audit, events, ideas, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import PermissionDenied
 from app.domain.text import clean_block
 from app.domain.validation import FieldErrors
 from app.extensions import db
-from app.models import IdeaFollow, IdeaStatus, IdeaStatusChange, Notification, NotificationKind
+from app.models import IdeaFollow, IdeaStatus, IdeaStatusChange, NotificationKind
 
 NOTE_MAX = 2_000
 # Statuses whose change must say why, for the author and everyone following the idea.
@@ -40,7 +40,7 @@ def change_idea_status(actor, idea_id, *, status, note=""):
     idea.status = new
     db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=old, to_status=new, note=note,
                                     actor_id=actor.id, created_at=now))
-    _notify_followers(actor, idea, new, note, now)
+    _notify_followers(actor, idea, new)
     events.record_campaign_event(idea.campaign_id, "idea.status",
                                  {"status": new.value, "note": note}, idea_id=idea.id)
     audit.record_audit(actor, "idea.status", target_type="idea", target_id=idea.id,
@@ -50,18 +50,11 @@ def change_idea_status(actor, idea_id, *, status, note=""):
     return idea
 
 
-def _notify_followers(actor, idea, status, note, now):
+def _notify_followers(actor, idea, status):
     followers = set(db.session.scalars(select(IdeaFollow.user_id).where(IdeaFollow.idea_id == idea.id)))
     for user_id in sorted((followers | {idea.author_id}) - {actor.id}):
-        notification = Notification(user_id=user_id, kind=NotificationKind.STATUS_CHANGED,
-                                    actor_id=actor.id, idea_id=idea.id, created_at=now)
-        db.session.add(notification)
-        db.session.flush()
-        events.record_personal_event(user_id, "notification", {
-            "id": notification.id, "kind": NotificationKind.STATUS_CHANGED.value, "idea_id": idea.id,
-            "idea_title": idea.title, "comment_id": None, "status": status.value,
-            "actor": actor.display_name, "created_at": now.isoformat(),
-        })
+        notifications.notify(user_id, NotificationKind.STATUS_CHANGED, actor=actor, idea=idea,
+                             status=status.value)
 
 
 def list_status_history(viewer, idea_id):

@@ -19,15 +19,22 @@ def notify_comment(comment, idea, parent):
         # A reply outranks "comment on my idea" when both apply.
         recipients[parent.author_id] = NotificationKind.REPLY_TO_MY_COMMENT
     for user_id, kind in recipients.items():
-        notification = Notification(user_id=user_id, kind=kind, actor_id=comment.author_id,
-                                    idea_id=idea.id, comment_id=comment.id, created_at=utcnow())
-        db.session.add(notification)
-        db.session.flush()
-        events.record_personal_event(user_id, "notification", {
-            "id": notification.id, "kind": kind.value, "idea_id": idea.id,
-            "idea_title": idea.title, "comment_id": comment.id,
-            "actor": comment.author.display_name, "created_at": notification.created_at.isoformat(),
-        })
+        notify(user_id, kind, actor=comment.author, idea=idea, comment_id=comment.id)
+
+
+def notify(user_id, kind, *, actor, idea, comment_id=None, **details):
+    """Add one notification inside the caller's transaction; it reaches the person's open
+    pages after commit. ``details`` travel with the live message only."""
+    now = utcnow()
+    notification = Notification(user_id=user_id, kind=kind, actor_id=actor.id, idea_id=idea.id,
+                                comment_id=comment_id, created_at=now)
+    db.session.add(notification)
+    db.session.flush()
+    events.record_personal_event(user_id, "notification", {
+        "id": notification.id, "kind": kind.value, "idea_id": idea.id, "idea_title": idea.title,
+        "comment_id": comment_id, "actor": actor.display_name, "created_at": now.isoformat(),
+        **details,
+    })
 
 
 def _require_login(user):
