@@ -18,6 +18,7 @@ Used by ``flask jam seed-demo``; see app/cli.py.
 """
 import heapq
 import itertools
+import math
 import random
 import time
 from contextlib import contextmanager
@@ -25,13 +26,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from app.domain import accounts, campaigns, comments, ideas, votes
+from app.domain import accounts, campaigns, comments, comparisons, ideas, votes
 from app.domain.clock import utcnow
+from app.domain.errors import NoPairLeft
 from app.extensions import db
-from app.models import Campaign, Comment, Idea, ParticipantKind, Role, User, Vote
+from app.models import Campaign, Comment, Idea, ParticipantKind, Role, User, Vote, VotingMode
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_DOMAIN = "demo.ideajam.example"
@@ -156,6 +159,7 @@ class _CampaignSpec:
     audience: tuple
     is_private: bool = False
     ideas: tuple = ()
+    voting_mode: VotingMode = VotingMode.BOTH
 
 
 LAUNCH_IDEAS = (
@@ -486,7 +490,7 @@ CAMPAIGNS = (
             "歡迎用中文或英文分享你的點子！"
         ),
         starts=timedelta(days=-24), ends=timedelta(days=-10), created=timedelta(days=-35),
-        audience=(STAFF, PARTNER, CUSTOMER), ideas=CARE_IDEAS,
+        audience=(STAFF, PARTNER, CUSTOMER), ideas=CARE_IDEAS, voting_mode=VotingMode.UP_DOWN,
     ),
     _CampaignSpec(
         key="launch", title="Launch new telecom services faster",
@@ -512,7 +516,7 @@ CAMPAIGNS = (
             "Tell IT which tools and processes get in your way. 只限內部同仁參加。"
         ),
         starts=timedelta(days=-1), ends=timedelta(days=6), created=timedelta(days=-4),
-        audience=(STAFF,), is_private=True, ideas=TOOLS_IDEAS,
+        audience=(STAFF,), is_private=True, ideas=TOOLS_IDEAS, voting_mode=VotingMode.PAIRWISE,
     ),
     _CampaignSpec(
         key="green", title="Greener networks",
@@ -735,6 +739,7 @@ class _Seeder:
         self.user_ids = {}      # email -> id
         self.campaign_ids = {}  # key -> id
         self.idea_ids = {}      # (campaign key, index) -> id
+        self.idea_appeal = {}   # idea id -> how much people like it, for comparing pairs
         self.comment_ids = {}   # comment key -> id
         self.password_hash = None  # the admin's, shared by every demo account
 
@@ -751,6 +756,10 @@ class _Seeder:
             step = heapq.heappop(self.events)
             self.clock.now = step.at
             step.action()
+        self.clock.now = self.base
+        for spec in CAMPAIGNS:
+            if spec.key in self.campaign_ids and spec.ideas:
+                comparisons.refresh_ranking(self.campaign_ids[spec.key])
 
     def user(self, email):
         return db.session.get(User, self.user_ids[email])
@@ -834,12 +843,19 @@ class _Seeder:
                        for _ in order)
         for index, posted in zip(order, times):
             self.plan_idea(spec, index, spec.ideas[index], posted, last, players)
+        # Comparing pairs: people drop by a few times, once there are ideas to compare.
+        if spec.voting_mode is not VotingMode.UP_DOWN:
+            for person in players:
+                for _ in range(self.rng.choice([0, 1, 1, 2, 3])):
+                    when = self.later(starts + span * 0.3, last, skew=1.0)
+                    self.at(when, lambda person=person: self.compare(spec, person))
 
     def create_campaign(self, spec):
         campaign = campaigns.create_campaign(
             self.user(PEOPLE[0].email), title=spec.title, question=spec.question,
             description=spec.description, starts_at=self.hour + spec.starts,
-            ends_at=self.hour + spec.ends, audience=spec.audience, is_private=spec.is_private)
+            ends_at=self.hour + spec.ends, audience=spec.audience, is_private=spec.is_private,
+            voting_mode=spec.voting_mode)
         self.campaign_ids[spec.key] = campaign.id
 
     # -- ideas, comments, votes ----------------------------------------------------------
@@ -877,7 +893,7 @@ class _Seeder:
             up, down = rng.uniform(0.12, 0.2), rng.uniform(0.1, 0.15)
         else:
             up, down = 0.01 + 0.08 * rng.random() ** 3, rng.choice([0.0, 0.0, 0.01, 0.025])
-        for voter in others:
+        for voter in (others if spec.voting_mode is not VotingMode.PAIRWISE else ()):
             roll = rng.random()
             value = 1 if roll < up else -1 if roll < up + down else 0
             if value:
@@ -922,6 +938,25 @@ class _Seeder:
         created = ideas.submit_idea(self.user(author.email), self.campaign_ids[spec.key],
                                     title=idea.title, body=idea.body, tags=list(idea.tags))
         self.idea_ids[key] = created.id
+        self.idea_appeal[created.id] = {"hot": 2.0, "warm": 1.0, "split": 0.3}.get(idea.heat, 0.0)
+
+    def compare(self, spec, person):
+        """A sitting of a few pairs; the more appealing idea usually wins, sometimes a skip."""
+        user = self.user(person.email)
+        pairs = np.random.default_rng(self.rng.randrange(2**32))
+        for _ in range(self.rng.randint(3, 8)):
+            try:
+                pair = comparisons.serve_pair(user, self.campaign_ids[spec.key], rng=pairs)
+            except NoPairLeft:
+                break
+            gap = self.idea_appeal[pair.left_idea_id] - self.idea_appeal[pair.right_idea_id]
+            if self.rng.random() < 0.12 * math.exp(-abs(gap)):
+                comparisons.answer_comparison(user, pair.id, "skip")
+            else:
+                left_wins = self.rng.random() < 1 / (1 + math.exp(-gap))
+                comparisons.answer_comparison(user, pair.id, "left" if left_wins else "right")
+        # As the server does a few seconds after answers arrive.
+        comparisons.refresh_ranking(self.campaign_ids[spec.key])
 
     def edit(self, key, author, idea):
         current = db.session.get(Idea, self.idea_ids[key])

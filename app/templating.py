@@ -7,7 +7,8 @@ from flask_babel import format_datetime, get_locale
 
 from app.domain import campaigns, permissions
 from app.domain.campaigns import campaign_phase
-from app.web.labels import status_label, status_labels_by_value
+from app.web.labels import (SORT_DESCRIPTIONS, SORT_LABELS, VOTING_MODE_LABELS, status_label,
+                              status_labels_by_value)
 
 
 def init_app(app):
@@ -21,6 +22,9 @@ def init_app(app):
             "may": campaigns,  # may.may_contribute(user, campaign) and friends: rules for "now"
             "status_label": status_label,
             "status_labels_by_value": status_labels_by_value,
+            "sort_labels": SORT_LABELS,
+            "sort_descriptions": SORT_DESCRIPTIONS,
+            "voting_mode_labels": VOTING_MODE_LABELS,
             "phase_of": campaign_phase,
             "current_locale": str(get_locale()),
             "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",

@@ -14,7 +14,7 @@ from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound,
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import Campaign, CampaignAudience, ParticipantKind, Phase
+from app.models import Campaign, CampaignAudience, ParticipantKind, Phase, VotingMode
 
 TITLE_MAX = 160
 QUESTION_MAX = 300
@@ -57,6 +57,16 @@ def ensure_can_take_part(user, campaign):
             _l("This campaign is open to a different audience, so you can read but not take part."),
             code="not_in_audience",
         )
+
+
+def allows_up_down(campaign) -> bool:
+    """Whether the campaign takes up/down votes on ideas (its voting mode)."""
+    return campaign.voting_mode in (VotingMode.UP_DOWN, VotingMode.BOTH)
+
+
+def allows_pairwise(campaign) -> bool:
+    """Whether the campaign asks participants to compare pairs of ideas (its voting mode)."""
+    return campaign.voting_mode in (VotingMode.PAIRWISE, VotingMode.BOTH)
 
 
 def visible_campaigns_clause(user):
@@ -137,7 +147,18 @@ def _as_utc(value, errors, field):
     return value.astimezone(timezone.utc)
 
 
-def _validated(title, question, description, starts_at, ends_at, audience):
+def parse_voting_mode(value, errors):
+    """A VotingMode from an enum or its value; anything else is reported on ``voting_mode``."""
+    if isinstance(value, VotingMode):
+        return value
+    try:
+        return VotingMode(value)
+    except ValueError:
+        errors.add("voting_mode", _l("Choose up/down votes, pairs, or both."))
+        return None
+
+
+def _validated(title, question, description, starts_at, ends_at, audience, voting_mode):
     errors = FieldErrors()
     title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=3)
     question = errors.text("question", clean_line(question), max_length=QUESTION_MAX, min_length=5)
@@ -158,21 +179,22 @@ def _validated(title, question, description, starts_at, ends_at, audience):
             errors.add("audience", _l("Choose staff, partner or customer."))
     if not kinds:
         errors.add("audience", _l("Choose at least one kind of participant."))
+    voting_mode = parse_voting_mode(voting_mode, errors)
     errors.raise_if_any()
-    return title, question, description, starts_at, ends_at, kinds
+    return title, question, description, starts_at, ends_at, kinds, voting_mode
 
 
 def create_campaign(actor, *, title, question, description="", starts_at, ends_at,
-                    audience, is_private=False):
+                    audience, is_private=False, voting_mode=VotingMode.BOTH):
     """Set up a new time-boxed campaign (admins only)."""
     if not permissions.can_create_campaign(actor):
         raise PermissionDenied()
-    title, question, description, starts_at, ends_at, kinds = _validated(
-        title, question, description, starts_at, ends_at, audience)
+    title, question, description, starts_at, ends_at, kinds, voting_mode = _validated(
+        title, question, description, starts_at, ends_at, audience, voting_mode)
     campaign = Campaign(
         slug=_unique_slug(title), title=title, question=question, description=description,
         description_html=render_markdown(description), starts_at=starts_at, ends_at=ends_at,
-        is_private=bool(is_private), created_by_id=actor.id, created_at=utcnow(),
+        is_private=bool(is_private), created_by_id=actor.id, created_at=utcnow(), voting_mode=voting_mode,
         audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
     )
     db.session.add(campaign)
@@ -186,19 +208,22 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
 def _audit_view(campaign):
     return {"title": campaign.title, "question": campaign.question,
             "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
-            "is_private": campaign.is_private,
+            "is_private": campaign.is_private, "voting_mode": campaign.voting_mode.value,
             "audience": sorted(row.kind.value for row in campaign.audience)}
 
 
 def update_campaign(actor, campaign_id, *, title, question, description, starts_at, ends_at,
-                    audience, is_private):
-    """Change a campaign's texts, time-box and audience (admins only)."""
+                    audience, is_private, voting_mode=None):
+    """Change a campaign's texts, time-box, audience and voting mode (admins only; a
+    ``voting_mode`` of None keeps the current one)."""
     campaign = get_campaign(actor, campaign_id)
     if not permissions.can_edit_campaign(actor, campaign):
         raise PermissionDenied()
-    title, question, description, starts_at, ends_at, kinds = _validated(
-        title, question, description, starts_at, ends_at, audience)
+    title, question, description, starts_at, ends_at, kinds, voting_mode = _validated(
+        title, question, description, starts_at, ends_at, audience,
+        voting_mode if voting_mode is not None else campaign.voting_mode)
     before = _audit_view(campaign)
+    campaign.voting_mode = voting_mode
     campaign.title, campaign.question, campaign.description = title, question, description
     campaign.description_html = render_markdown(description)
     campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)
@@ -210,6 +235,7 @@ def update_campaign(actor, campaign_id, *, title, question, description, starts_
     events.record_campaign_event(campaign.id, "campaign.updated", {
         "title": title, "question": question, "is_private": campaign.is_private,
         "audience": sorted(k.value for k in kinds), "phase": campaign_phase(campaign).value,
+        "voting_mode": campaign.voting_mode.value,
         "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
     })
     db.session.commit()
@@ -357,7 +383,13 @@ def may_contribute(user, campaign) -> bool:
 
 
 def may_vote_on(user, idea) -> bool:
-    return is_open(idea.campaign) and permissions.can_vote_on_idea(user, idea)
+    return (is_open(idea.campaign) and allows_up_down(idea.campaign)
+            and permissions.can_vote_on_idea(user, idea))
+
+
+def may_compare(user, campaign) -> bool:
+    """Compare pairs of ideas now."""
+    return allows_pairwise(campaign) and may_contribute(user, campaign)
 
 
 def may_edit_idea(user, idea) -> bool:

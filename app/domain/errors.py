@@ -57,3 +57,15 @@ class Conflict(DomainError):
 class CampaignNotOpen(Conflict):
     code = "campaign_not_open"
     default_message = _l("This campaign is not open, so nothing can be posted, commented on or voted on.")
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    default_message = _l("You are going a little fast. Please wait a moment and try again.")
+
+
+class NoPairLeft(Conflict):
+    code = "no_pair_left"
+    default_message = _l("You have compared every pair we can show you for now. "
+                         "Come back when new ideas arrive.")

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Float, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain import campaigns, events, permissions, search
+from app.domain import campaigns, events, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.sqlfunctions import logaddexp
@@ -36,10 +36,24 @@ _TRENDING_EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 class IdeaSort(enum.Enum):
+    """The orders of a campaign's idea list; docs/RANKING.md defines each in one sentence."""
+
+    BEST = "best"
+    RANKED = "ranked"
     TOP = "top"
     NEWEST = "newest"
     DISCUSSED = "discussed"
     TRENDING = "trending"
+
+
+#: Ideas in these statuses take no further part in ranking: they are never served in a pair,
+#: and the pairwise fit leaves them out.
+UNRANKED_STATUSES = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
+
+
+def rankable_clause():
+    """SQL condition: the idea still competes in its campaign's ranking."""
+    return Idea.status.not_in(UNRANKED_STATUSES)
 
 
 def trending_increment(weight: float, at: datetime | None = None) -> float:
@@ -224,7 +238,20 @@ class IdeaPage:
         return self.page > 1
 
 
+def _best_order(campaign_id):
+    """The "best" sort in SQL: ``ranking.best_score`` with the campaign's up-share as prior."""
+    totals = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
+                                       func.coalesce(func.sum(Idea.down_count), 0))
+                                .where(Idea.campaign_id == campaign_id)).one()
+    share = (totals[0] + 1.0) / (totals[0] + totals[1] + 2.0)
+    prior = ranking.BEST_PRIOR_VOTES
+    score = ((Idea.up_count + literal(prior * share, Float))
+             / (Idea.up_count + Idea.down_count + literal(prior, Float)))
+    return score.desc(), Idea.id.desc()
+
+
 _ORDER = {
+    IdeaSort.RANKED: (Idea.pairwise_chance.desc(), Idea.id.desc()),
     IdeaSort.TOP: (Idea.score.desc(), Idea.id.desc()),
     IdeaSort.NEWEST: (Idea.created_at.desc(), Idea.id.desc()),
     IdeaSort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),
@@ -232,16 +259,33 @@ _ORDER = {
 }
 
 
-def parse_sort(value, errors=None):
-    if isinstance(value, IdeaSort):
+def available_sorts(campaign):
+    """The sorts that make sense for a campaign's voting mode, the default first."""
+    vote_sorts = []
+    if campaigns.allows_up_down(campaign):
+        vote_sorts += [IdeaSort.BEST, IdeaSort.TOP]
+    if campaigns.allows_pairwise(campaign):
+        # With both modes, "best" stays the default: it needs no extra step from anyone.
+        vote_sorts.insert(1 if vote_sorts else 0, IdeaSort.RANKED)
+    return vote_sorts + [IdeaSort.TRENDING, IdeaSort.NEWEST, IdeaSort.DISCUSSED]
+
+
+def parse_sort(value, campaign, errors=None):
+    """The chosen sort if the campaign offers it; else its default (or an error, strictly)."""
+    sorts = available_sorts(campaign)
+    if isinstance(value, IdeaSort) and value in sorts:
         return value
+    if value in (None, ""):
+        return sorts[0]
     try:
-        return IdeaSort(value or IdeaSort.TOP.value)
+        sort = IdeaSort(value)
     except ValueError:
-        if errors is None:
-            return IdeaSort.TOP
-        errors.add("sort", _l("Sort by top, newest, discussed or trending."))
-        return IdeaSort.TOP
+        sort = None
+    if sort in sorts:
+        return sort
+    if errors is not None:
+        errors.add("sort", _l("Sort by one of: %(sorts)s.", sorts=", ".join(s.value for s in sorts)))
+    return sorts[0]
 
 
 def _bounded_int(errors, field, value, default, low, high):
@@ -264,7 +308,7 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
     """
     campaign = campaigns.get_campaign(user, campaign_id)
     errors = FieldErrors()
-    sort = parse_sort(sort, errors if strict else None)
+    sort = parse_sort(sort, campaign, errors if strict else None)
     default_size = current_app.config["IDEAS_PER_PAGE"]
     page = _bounded_int(errors, "page", page, 1, 1, 1_000_000)
     per_page = _bounded_int(errors, "per_page", per_page, default_size, 1, PER_PAGE_MAX)
@@ -283,7 +327,7 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
         stmt = stmt.where(Idea.id.in_(matching))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
-        stmt.order_by(*_ORDER[sort]).limit(per_page).offset((page - 1) * per_page)
+        stmt.order_by(*(_best_order(campaign.id) if sort is IdeaSort.BEST else _ORDER[sort])).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return IdeaPage(items=items, total=total, page=page, per_page=per_page,
                     my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q)

@@ -52,6 +52,9 @@ def cast_vote(user, idea_id, value):
     value = parse_vote_value(value)
     idea = ideas.get_idea(user, idea_id)
     campaigns.ensure_can_take_part(user, idea.campaign)
+    if not campaigns.allows_up_down(idea.campaign):
+        raise PermissionDenied(_l("This campaign compares ideas in pairs instead of up and down votes."),
+                               code="voting_mode")
     if not permissions.can_vote_on_idea(user, idea):
         raise PermissionDenied(_l("You cannot vote on your own idea."), code="own_idea")
     user_id, idea_id, campaign_id = user.id, idea.id, idea.campaign_id  # ids survive a rollback

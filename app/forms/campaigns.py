@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms.common import kind_choices
+from app.forms.common import kind_choices, voting_mode_choices
 
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -21,6 +22,9 @@ class CampaignForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_LOCAL_FORMATS)
     audience = CheckboxesField(_l("Who may take part"), choices=kind_choices(), validate_choice=False)
     is_private = BooleanField(_l("Private: only the audience (and staff roles) can see it"))
+    # campaigns.parse_voting_mode judges the value, so a bad one gets the domain's message.
+    voting_mode = SelectField(_l("How people vote"), choices=voting_mode_choices(), validate_choice=False,
+                              default="both")
 
 
 class ExtendForm(FlaskForm):

@@ -21,3 +21,9 @@ def role_choices():
     return [SelectChoice("participant", _l("Participant")), SelectChoice("moderator", _l("Moderator")),
             SelectChoice("admin", _l("Admin")), SelectChoice("executive", _l("Executive"))]
 
+
+
+def voting_mode_choices():
+    from app.web.labels import VOTING_MODE_LABELS
+
+    return [SelectChoice(mode.value, label) for mode, label in VOTING_MODE_LABELS.items()]

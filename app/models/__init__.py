@@ -1,9 +1,10 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.api_token import ApiToken
 from app.models.audit_entry import AuditEntry, AuditLogIsAppendOnly
-from app.models.campaign import Campaign, CampaignAudience, Phase
+from app.models.campaign import Campaign, CampaignAudience, Phase, VotingMode
 from app.models.campaign_event import CampaignEvent, EventVisibility
 from app.models.comment import Comment
+from app.models.comparison import Comparison, ComparisonChoice
 from app.models.idea import Idea, IdeaFollow, IdeaSearchTerm, IdeaVersion, Tag, idea_tags
 from app.models.idea_status import IdeaStatus, IdeaStatusChange
 from app.models.invite import Invite
@@ -12,7 +13,9 @@ from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote
 
 __all__ = [
-    "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "IdeaStatus", "IdeaStatusChange", "Campaign", "CampaignAudience", "CampaignEvent", "Comment", "EventVisibility",
+    "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
+    "CampaignEvent", "Comment", "Comparison", "ComparisonChoice", "EventVisibility",
+    "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
-    "NotificationKind", "ParticipantKind", "Phase", "Role", "Tag", "User", "Vote", "idea_tags",
+    "NotificationKind", "ParticipantKind", "Phase", "Role", "Tag", "User", "Vote", "VotingMode", "idea_tags",
 ]

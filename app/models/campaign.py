@@ -16,6 +16,14 @@ class Phase(enum.Enum):
     CLOSED = "closed"
 
 
+class VotingMode(enum.Enum):
+    """How participants vote in a campaign: up/down on each idea, on pairs, or both."""
+
+    UP_DOWN = "up_down"
+    PAIRWISE = "pairwise"
+    BOTH = "both"
+
+
 class Campaign(db.Model):
     __tablename__ = "campaigns"
 
@@ -33,6 +41,8 @@ class Campaign(db.Model):
     idea_count: Mapped[int] = mapped_column(Integer, default=0)
     # The number of the latest entry in this campaign's live stream (CampaignEvent.seq).
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    voting_mode: Mapped[VotingMode] = mapped_column(enum_column(VotingMode), default=VotingMode.BOTH,
+                                                    server_default=VotingMode.BOTH.value)
 
     audience = relationship(
         "CampaignAudience", cascade="all, delete-orphan", lazy="selectin",

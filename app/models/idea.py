@@ -39,6 +39,15 @@ class Idea(db.Model):
     # log of the time-weighted activity sum; see domain.ideas.trending_increment.
     trending: Mapped[float] = mapped_column(Float, default=0.0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The pairwise ranking's last fit (domain.comparisons.refresh_ranking): the Bradley-Terry
+    # strength and its standard error, the chance to beat a random other idea with a likely
+    # range, and how often the idea was shown in an answered or skipped pair.
+    pairwise_strength: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    pairwise_uncertainty: Mapped[float] = mapped_column(Float, default=2.0, server_default="2")
+    pairwise_chance: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    pairwise_chance_low: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    pairwise_chance_high: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
+    pairwise_appearances: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[IdeaStatus] = mapped_column(enum_column(IdeaStatus), default=IdeaStatus.SUBMITTED,
                                                server_default=IdeaStatus.SUBMITTED.value)
 
@@ -52,6 +61,7 @@ class Idea(db.Model):
         Index("ix_ideas_campaign_comments", "campaign_id", "comment_count", "id"),
         Index("ix_ideas_campaign_trending", "campaign_id", "trending", "id"),
         Index("ix_ideas_campaign_status", "campaign_id", "status", "id"),
+        Index("ix_ideas_campaign_pairwise", "campaign_id", "pairwise_chance", "id"),
     )
 
 

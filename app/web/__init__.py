@@ -2,9 +2,9 @@
 
 
 def register_blueprints(app):
-    from app.web import (admin, audit, auth, campaigns, comments, home, ideas, moderation,
-                         notifications, profile, votes)
+    from app.web import (admin, audit, auth, campaigns, comments, comparisons, home, ideas,
+                         moderation, notifications, profile, votes)
 
-    for module in (home, auth, campaigns, ideas, comments, votes, moderation, profile,
+    for module in (home, auth, campaigns, ideas, comments, votes, comparisons, moderation, profile,
                    notifications, admin, audit):
         app.register_blueprint(module.bp)

@@ -24,14 +24,14 @@ def render_campaign(campaign, *, idea_form=None, extend_form=None, status=200):
                             q=args.get("q"), page=args.get("page", 1, type=int))
     results = None
     if campaigns.campaign_phase(campaign) is Phase.CLOSED:
-        results = ideas.list_ideas(current_user, campaign.id, sort=ideas.IdeaSort.TOP,
-                                   per_page=RESULTS_SIZE).items
+        results = ideas.list_ideas(current_user, campaign.id, per_page=RESULTS_SIZE)
     if extend_form is None:
         extend_form = ExtendForm(formdata=None,
                                  ends_at=utc_to_local(campaign.ends_at + timedelta(days=1)))
     return render_template(
-        "campaigns/show.html", campaign=campaign, page=page, results=results,
-        tags=ideas.popular_tags(current_user, campaign.id), sorts=list(ideas.IdeaSort),
+        "campaigns/show.html", campaign=campaign, page=page,
+        results=results.items if results else None, results_sort=results.sort if results else None,
+        tags=ideas.popular_tags(current_user, campaign.id), sorts=ideas.available_sorts(campaign),
         idea_form=idea_form or IdeaForm(formdata=None), extend_form=extend_form,
         phase_form=PhaseForm(formdata=None), title_max=ideas.TITLE_MAX, body_max=ideas.BODY_MAX,
     ), status
@@ -113,7 +113,7 @@ def _campaign_fields(form):
     return dict(title=form.title.data, question=form.question.data,
                 description=form.description.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), audience=form.audience.data or [],
-                is_private=form.is_private.data)
+                is_private=form.is_private.data, voting_mode=form.voting_mode.data)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -155,4 +155,5 @@ def _form_data(campaign):
     return {"title": campaign.title, "question": campaign.question,
             "description": campaign.description, "starts_at": utc_to_local(campaign.starts_at),
             "ends_at": utc_to_local(campaign.ends_at),
-            "audience": [k.value for k in campaign.audience_kinds], "is_private": campaign.is_private}
+            "audience": [k.value for k in campaign.audience_kinds], "is_private": campaign.is_private,
+            "voting_mode": campaign.voting_mode.value}

@@ -1,7 +1,8 @@
 """Words people read for the platform's enums, in their language."""
 from flask_babel import lazy_gettext as _l
 
-from app.models import IdeaStatus
+from app.domain.ideas import IdeaSort
+from app.models import IdeaStatus, VotingMode
 
 STATUS_LABELS = {
     IdeaStatus.SUBMITTED: _l("Submitted"),
@@ -22,3 +23,31 @@ def status_labels_by_value():
 
 def status_label(status):
     return STATUS_LABELS.get(status, status.value if status else "")
+
+
+SORT_LABELS = {
+    IdeaSort.BEST: _l("Best"),
+    IdeaSort.RANKED: _l("Pairwise ranking"),
+    IdeaSort.TOP: _l("Most votes"),
+    IdeaSort.TRENDING: _l("Trending"),
+    IdeaSort.NEWEST: _l("Newest"),
+    IdeaSort.DISCUSSED: _l("Most discussed"),
+}
+
+# One sentence a participant understands, shown with the sort menu and in docs/RANKING.md.
+SORT_DESCRIPTIONS = {
+    IdeaSort.BEST: _l("Ideas most people like, counting how many have voted: a few lucky early "
+                      "votes do not beat many steady ones, and a new idea starts in the middle."),
+    IdeaSort.RANKED: _l("Ideas by their chance to beat a random other idea when people compare "
+                        "them two at a time."),
+    IdeaSort.TOP: _l("Ideas with the most up-votes minus down-votes."),
+    IdeaSort.TRENDING: _l("Ideas with the most votes, comments and new posts in the last few hours."),
+    IdeaSort.NEWEST: _l("The latest ideas first."),
+    IdeaSort.DISCUSSED: _l("Ideas with the most comments."),
+}
+
+VOTING_MODE_LABELS = {
+    VotingMode.BOTH: _l("Up/down votes and comparing pairs"),
+    VotingMode.UP_DOWN: _l("Up/down votes only"),
+    VotingMode.PAIRWISE: _l("Comparing pairs only"),
+}

@@ -89,7 +89,7 @@ class TestListing:
         assert [i["id"] for i in items] == [found.id]
 
     @pytest.mark.parametrize("query, field", [
-        ("sort=best", "sort"), ("page=0", "page"), ("page=abc", "page"), ("page=-1", "page"),
+        ("sort=worst", "sort"), ("page=0", "page"), ("page=abc", "page"), ("page=-1", "page"),
         ("per_page=1000", "per_page"), ("per_page=0", "per_page"), ("per_page=x", "per_page"), ("page=99999999999999999999", "page"),
         ("page=1.5", "page"), ("page=%EF%BC%91", "page"), ("q=" + "a" * 201, "q"),
     ])

@@ -122,6 +122,15 @@ def test_an_item_without_comparisons_sits_in_the_middle_with_large_uncertainty()
     assert chance[:4].min() < chance[4] < chance[:4].max()
 
 
+def test_items_without_any_comparison_fit_to_the_prior():
+    # A campaign whose only answers so far were skips: integer-typed empty sums must not break it.
+    fit = ranking.fit_pairs(3, [], [], [], [], initial=[0, 0, 0])
+    assert fit.strengths.tolist() == [0.0, 0.0, 0.0]
+    # all equally unknown (relative to the average of three, so a little under the prior's 2)
+    assert fit.uncertainty == pytest.approx(np.full(3, fit.uncertainty[0]))
+    assert 1.5 < fit.uncertainty[0] <= ranking.prior_uncertainty()
+
+
 def test_all_wins_does_not_explode():
     comparisons = [(0, k) for k in range(1, 5)] * 50
     fit = ranking.fit_bradley_terry(5, comparisons)
@@ -229,6 +238,17 @@ def test_chance_to_beat_random_pulls_uncertain_items_towards_one_half():
     sure = ranking.chance_to_beat_random([2.0, 0.0, 0.0], [0.1, 0.1, 0.1])[0]
     unsure = ranking.chance_to_beat_random([2.0, 0.0, 0.0], [3.0, 0.1, 0.1])[0]
     assert 0.5 < unsure < sure
+
+
+def test_chance_range_brackets_the_chance_and_narrows_with_certainty():
+    strengths = np.array([1.5, 0.5, 0.0, -0.5, -1.5])
+    uncertainty = np.array([0.2, 1.5, 0.2, 0.2, 0.2])
+    chance = ranking.chance_to_beat_random(strengths, uncertainty)
+    low, high = ranking.chance_range(strengths, uncertainty)
+    assert np.all(low <= chance + 1e-9) and np.all(chance <= high + 1e-9)
+    width = high - low
+    assert width[1] > 3 * width[[0, 2, 3, 4]].max()  # the uncertain idea has the widest range
+    assert ranking.chance_range([2.0], [1.0])[0].tolist() == [0.5]
 
 
 # --------------------------------------------------------------------------- choosing pairs

@@ -171,6 +171,22 @@
     }
   }
 
+  // --- comparing pairs: ← / → pick, S skips (not while typing a reason) ----------------------
+  const compareKeys = { ArrowLeft: "left", ArrowRight: "right", s: "skip", S: "skip" };
+  document.addEventListener("keydown", (event) => {
+    const form = document.querySelector("[data-compare]");
+    const choice = compareKeys[event.key];
+    if (!form || !choice || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    const button = form.querySelector(`[data-choice="${choice}"]`);
+    if (!button || form.dataset.submitting) return;
+    event.preventDefault();
+    form.dataset.submitting = "1"; // one answer per pair, however fast the keys come
+    button.classList.add("chosen");
+    form.requestSubmit(button);
+  });
+
   function enhance(root) {
     enhanceVotes(root);
     enhanceComments(root);

@@ -128,6 +128,42 @@
     setText(banner, "[data-new-ideas-label]", (template || "{n} new ideas").replace("{n}", newIdeas));
   }
 
+  function percent(value) { return `${Math.round(value * 100)} %`; }
+
+  function applyRanking(payload) {
+    // The leaderboard page: rebuild its list from the fresh fit (text only, never HTML).
+    const list = document.querySelector("[data-leaderboard]");
+    if (!list) return;
+    const items = payload.ideas || [];
+    list.replaceChildren(...items.map((idea) => {
+      const li = document.createElement("li");
+      li.dataset.leaderboardIdea = String(idea.id);
+      const link = document.createElement("a");
+      link.href = `/ideas/${idea.id}`;
+      link.textContent = idea.title;
+      const chance = document.createElement("span");
+      chance.className = "chance";
+      const meter = document.createElement("meter");
+      meter.min = 0; meter.max = 1; meter.value = idea.chance;
+      meter.setAttribute("aria-hidden", "true");
+      const strong = document.createElement("strong");
+      strong.textContent = percent(idea.chance);
+      chance.append(meter, " ", strong);
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      const range = (list.dataset.rangeTemplate || "{low}–{high}")
+        .replace("{low}", percent(idea.chance_low)).replace("{high}", percent(idea.chance_high));
+      const shown = (list.dataset.shownTemplate || "{n}").replace("{n}", idea.appearances);
+      meta.textContent = `${range} · ${shown}`;
+      li.append(link, " ", chance, " ", meta);
+      return li;
+    }));
+    const totals = document.querySelector("[data-leaderboard-totals]");
+    if (totals && totals.dataset.template) {
+      totals.textContent = totals.dataset.template.replace("{n}", payload.comparisons);
+    }
+  }
+
   async function refreshMain() {
     // Fetch the same page and swap its content: the reader asked for it, or the phase changed.
     const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
@@ -155,6 +191,7 @@
     else if (kind === "idea.edited") applyIdeaEdited(event.payload);
     else if (kind.startsWith("comment.")) applyComment(kind, event);
     else if (kind === "idea.status") applyStatus(event.idea_id, event.payload.status);
+    else if (kind === "ranking.updated") applyRanking(event.payload);
     else if (kind === "campaign.phase") refreshMain();
     else if (kind === "campaign.updated") { join(); refreshMain(); }
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));

@@ -1,0 +1,323 @@
+"""Pairwise voting: serving pairs of ideas, taking answers, and keeping the ranking fitted.
+
+A participant is shown two ideas of a campaign and picks the better one or skips ("can't
+decide"). The pair is chosen by ``ranking.select_pair`` from the campaign's last fit and
+written down when served (a ``Comparison`` row), so the only answer the server accepts is
+one for the pair it served, once, while it is fresh. The ranking itself is refitted from all
+answers by ``refresh_ranking`` — a few times a minute per busy campaign, coalesced by
+``app.realtime`` — which stores each idea's chance to beat a random other idea and puts the
+new leaderboard into the campaign's live stream.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import campaigns, events, ideas, ranking
+from app.domain.clock import utcnow
+from app.domain.errors import Conflict, NoPairLeft, NotFound, PermissionDenied, RateLimited
+from app.domain.text import clean_line
+from app.domain.validation import FieldErrors, parse_id
+from app.extensions import db
+from app.models import Comparison, ComparisonChoice, Idea
+
+#: A served pair can be answered for this long; after that, a new pair is served.
+PAIR_TTL = timedelta(minutes=30)
+#: Nobody answers more than this many pairs in a minute (a person reads two ideas first).
+ANSWERS_PER_MINUTE = 30
+SKIP_REASON_MAX = 200
+#: How many ideas the live leaderboard carries.
+LEADERBOARD_SIZE = 20
+_SERVE_ATTEMPTS = 3
+
+
+def _ensure_pairwise(user, campaign):
+    campaigns.ensure_can_take_part(user, campaign)
+    if not campaigns.allows_pairwise(campaign):
+        raise PermissionDenied(_l("This campaign uses up and down votes, not pairs."),
+                               code="voting_mode")
+
+
+def _open_comparison(user_id, campaign_id, now):
+    """The person's latest served pair in this campaign if it can still be answered."""
+    latest = db.session.scalar(
+        select(Comparison).where(Comparison.user_id == user_id, Comparison.campaign_id == campaign_id)
+        .order_by(Comparison.id.desc()).limit(1))
+    if latest is None or latest.answered_at is not None or latest.served_at < now - PAIR_TTL:
+        return None
+    if not (_is_rankable(latest.left) and _is_rankable(latest.right)):
+        return None
+    return latest
+
+
+def _is_rankable(idea):
+    return idea.status not in ideas.UNRANKED_STATUSES
+
+
+def _candidates(campaign_id):
+    """The campaign's rankable ideas, in id order, with their last fit."""
+    return db.session.execute(
+        select(Idea.id, Idea.author_id, Idea.pairwise_strength, Idea.pairwise_uncertainty,
+               Idea.pairwise_appearances)
+        .where(Idea.campaign_id == campaign_id, ideas.rankable_clause()).order_by(Idea.id)
+    ).all()
+
+
+def _choose_pair(user_id, campaign_id, rng):
+    """Pick the next pair for this person with the adaptive selection; ``None`` if none left."""
+    rows = _candidates(campaign_id)
+    if len(rows) < 2:
+        return None
+    index = {row.id: k for k, row in enumerate(rows)}
+    state = ranking.create_state(len(rows))
+    state.strengths = np.array([row.pairwise_strength for row in rows], dtype=float)
+    state.uncertainty = np.array([row.pairwise_uncertainty for row in rows], dtype=float)
+    state.appearances = np.array([row.pairwise_appearances for row in rows], dtype=np.int64)
+    own = [k for k, row in enumerate(rows) if row.author_id == user_id]
+    seen = db.session.execute(
+        select(Comparison.low_idea_id, Comparison.high_idea_id)
+        .where(Comparison.user_id == user_id, Comparison.campaign_id == campaign_id)).all()
+    seen_pairs = [(index[a], index[b]) for a, b in seen if a in index and b in index]
+    pair = ranking.select_pair(state, rng, exclude_items=own, exclude_pairs=seen_pairs)
+    if pair is None:
+        return None
+    return rows[pair[0]].id, rows[pair[1]].id
+
+
+def serve_pair(user, campaign_id, rng=None):
+    """The pair this person should compare next in a campaign.
+
+    Asking again returns the same pair until it is answered or goes stale (older than
+    ``PAIR_TTL``, or one of its ideas left the ranking), so reloading a page does not spend
+    pairs. Never the person's own idea, never a declined or duplicate idea, never a pair
+    they were already served. Raises ``NoPairLeft`` when nothing is left to ask.
+    """
+    campaign = campaigns.get_campaign(user, campaign_id)
+    _ensure_pairwise(user, campaign)
+    user_id, campaign_id = user.id, campaign.id
+    rng = rng if rng is not None else np.random.default_rng()
+    for _ in range(_SERVE_ATTEMPTS):
+        now = utcnow()
+        current = _open_comparison(user_id, campaign_id, now)
+        if current is not None:
+            return current
+        pair = _choose_pair(user_id, campaign_id, rng)
+        if pair is None:
+            raise NoPairLeft()
+        left, right = pair
+        comparison = Comparison(campaign_id=campaign_id, user_id=user_id, left_idea_id=left,
+                                right_idea_id=right, low_idea_id=min(pair), high_idea_id=max(pair),
+                                served_at=now)
+        db.session.add(comparison)
+        try:
+            db.session.commit()
+            return comparison
+        except IntegrityError:  # the same pair was served to this person at the same moment
+            db.session.rollback()
+    raise Conflict()
+
+
+def parse_choice(value):
+    try:
+        return ComparisonChoice(str(value).strip().lower())
+    except ValueError:
+        return None
+
+
+def _validated_answer(choice, reason):
+    errors = FieldErrors()
+    parsed = parse_choice(choice) if isinstance(choice, str) else None
+    if parsed is None:
+        errors.add("choice", _l("Choose left, right or skip."))
+    reason = clean_line(reason) if isinstance(reason, str) else ""
+    if len(reason) > SKIP_REASON_MAX:
+        errors.add("reason", _l("Use at most %(n)d characters.", n=SKIP_REASON_MAX))
+    errors.raise_if_any()
+    # A reason explains a skip; with a pick it would only be noise.
+    return parsed, reason if parsed is ComparisonChoice.SKIP else ""
+
+
+def get_comparison(user, comparison_id):
+    """A pair served to this person, or NotFound: nobody can see or answer another's pair."""
+    comparison_id = parse_id(comparison_id)
+    comparison = db.session.get(Comparison, comparison_id) if comparison_id is not None else None
+    if comparison is None or user is None or comparison.user_id != getattr(user, "id", None):
+        raise NotFound(_l("That pair was never shown to you."), code="pair_not_served")
+    return comparison
+
+
+def _ensure_answerable(comparison, now):
+    if comparison.answered_at is not None:
+        raise Conflict(_l("You have already answered this pair."), code="already_answered")
+    newer = db.session.scalar(
+        select(func.count()).select_from(Comparison)
+        .where(Comparison.user_id == comparison.user_id,
+               Comparison.campaign_id == comparison.campaign_id, Comparison.id > comparison.id))
+    if (newer or comparison.served_at < now - PAIR_TTL
+            or not (_is_rankable(comparison.left) and _is_rankable(comparison.right))):
+        raise Conflict(_l("This pair is out of date; here is a new one."), code="stale_pair")
+
+
+def _ensure_pace(user_id, now):
+    recent = db.session.scalar(
+        select(func.count()).select_from(Comparison)
+        .where(Comparison.user_id == user_id, Comparison.answered_at >= now - timedelta(minutes=1)))
+    if recent >= ANSWERS_PER_MINUTE:
+        raise RateLimited()
+
+
+def answer_comparison(user, comparison_id, choice, reason=None):
+    """Record a person's answer to the pair they were served: "left", "right" or "skip".
+
+    Refused cleanly, changing nothing: a pair never served to this person (NotFound), an
+    answer already given (Conflict ``already_answered``), a pair that is stale — a newer one
+    was served, it is older than ``PAIR_TTL``, or an idea in it left the ranking (Conflict
+    ``stale_pair``) — and more than ``ANSWERS_PER_MINUTE`` answers a minute (RateLimited).
+    The answer is written with a compare-and-set, so two simultaneous answers to one pair
+    store exactly one. A skip counts as exposure, never as a win.
+    """
+    choice, reason = _validated_answer(choice, reason)
+    comparison = get_comparison(user, comparison_id)
+    _ensure_pairwise(user, comparison.campaign)
+    now = utcnow()
+    _ensure_answerable(comparison, now)
+    _ensure_pace(user.id, now)
+    campaign_id, left, right = comparison.campaign_id, comparison.left_idea_id, comparison.right_idea_id
+    written = db.session.execute(
+        update(Comparison).where(Comparison.id == comparison.id, Comparison.answered_at.is_(None))
+        .values(choice=choice, skip_reason=reason, answered_at=now))
+    if written.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(_l("You have already answered this pair."), code="already_answered")
+    db.session.execute(update(Idea).where(Idea.id.in_([left, right]))
+                       .values(pairwise_appearances=Idea.pairwise_appearances + 1))
+    if choice is not ComparisonChoice.SKIP:
+        events.record_change("comparisons.changed", {"campaign_id": campaign_id})
+    db.session.commit()
+    db.session.refresh(comparison)
+    return comparison
+
+
+def _answered_pairs(campaign_id):
+    """Answered comparisons between rankable ideas, counted per unordered pair."""
+    low_won = or_(and_(Comparison.choice == ComparisonChoice.LEFT,
+                       Comparison.left_idea_id == Comparison.low_idea_id),
+                  and_(Comparison.choice == ComparisonChoice.RIGHT,
+                       Comparison.right_idea_id == Comparison.low_idea_id))
+    rankable = select(Idea.id).where(Idea.campaign_id == campaign_id, ideas.rankable_clause())
+    return db.session.execute(
+        select(Comparison.low_idea_id, Comparison.high_idea_id, func.count().label("n"),
+               func.sum(case((low_won, 1), else_=0)).label("low_wins"))
+        .where(Comparison.campaign_id == campaign_id,
+               Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]),
+               Comparison.low_idea_id.in_(rankable), Comparison.high_idea_id.in_(rankable))
+        .group_by(Comparison.low_idea_id, Comparison.high_idea_id)
+    ).all()
+
+
+def refresh_ranking(campaign_id):
+    """Refit a campaign's pairwise ranking from every answer and store it on its ideas.
+
+    Warm-started from the stored fit, so a refresh after a few new answers costs a couple of
+    Newton steps. The stream number is taken first: it locks the campaign's stream, so the
+    answers read after it are at least as new as those behind any earlier leaderboard. The
+    new leaderboard goes into the campaign's live stream as ``ranking.updated``.
+    """
+    seq = events.next_seq(campaign_id)
+    rows = _candidates(campaign_id)
+    index = {row.id: k for k, row in enumerate(rows)}
+    pairs = _answered_pairs(campaign_id)
+    fit = ranking.fit_pairs(
+        len(rows), [index[p.low_idea_id] for p in pairs], [index[p.high_idea_id] for p in pairs],
+        [p.n for p in pairs], [p.low_wins for p in pairs],
+        initial=[row.pairwise_strength for row in rows], max_iterations=25)
+    chance = ranking.chance_to_beat_random(fit.strengths, fit.uncertainty)
+    low, high = ranking.chance_range(fit.strengths, fit.uncertainty)
+    if rows:
+        db.session.execute(update(Idea), [
+            {"id": row.id, "pairwise_strength": float(fit.strengths[k]),
+             "pairwise_uncertainty": float(fit.uncertainty[k]), "pairwise_chance": float(chance[k]),
+             "pairwise_chance_low": float(min(low[k], chance[k])),
+             "pairwise_chance_high": float(max(high[k], chance[k]))}
+            for k, row in enumerate(rows)])
+    board = [leaderboard_entry(idea) for idea in _leaders(campaign_id, LEADERBOARD_SIZE)]
+    events.record_campaign_event(campaign_id, "ranking.updated", {
+        "ideas": board, "comparisons": int(sum(p.n for p in pairs))}, seq=seq)
+    db.session.commit()
+    return board
+
+
+def _leaders(campaign_id, limit, offset=0):
+    return db.session.scalars(
+        select(Idea).where(Idea.campaign_id == campaign_id, ideas.rankable_clause())
+        .order_by(Idea.pairwise_chance.desc(), Idea.id.desc()).limit(limit).offset(offset)).all()
+
+
+def leaderboard_entry(idea) -> dict:
+    """What anyone who can see the campaign may know of an idea's pairwise standing."""
+    return {"id": idea.id, "title": idea.title, "chance": round(idea.pairwise_chance, 4),
+            "chance_low": round(idea.pairwise_chance_low, 4),
+            "chance_high": round(idea.pairwise_chance_high, 4),
+            "appearances": idea.pairwise_appearances}
+
+
+@dataclass
+class Leaderboard:
+    campaign: object
+    ideas: list
+    comparisons: int
+    people: int
+
+
+def get_leaderboard(user, campaign_id, limit=LEADERBOARD_SIZE):
+    """The campaign's ideas by their chance to beat a random other idea, best first."""
+    campaign = campaigns.get_campaign(user, campaign_id)
+    answered = db.session.execute(
+        select(func.count(), func.count(func.distinct(Comparison.user_id)))
+        .where(Comparison.campaign_id == campaign.id,
+               Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]))).one()
+    return Leaderboard(campaign=campaign, ideas=_leaders(campaign.id, limit),
+                       comparisons=answered[0], people=answered[1])
+
+
+@dataclass
+class Progress:
+    """How one person's answers are shaping a campaign's ranking."""
+
+    answered: int
+    skipped: int
+    agreeing: int  # picks whose winner is ahead in the current ranking
+    picks_in_top: int  # distinct ideas they picked that are in the current top 10
+
+    @property
+    def agreement(self):
+        return self.agreeing / self.answered if self.answered else None
+
+
+def get_progress(user, campaign_id):
+    """Count a person's answers in a campaign and how many the current ranking agrees with."""
+    campaign = campaigns.get_campaign(user, campaign_id)
+    rows = db.session.execute(
+        select(Comparison.choice, Comparison.left_idea_id, Comparison.right_idea_id)
+        .where(Comparison.user_id == user.id, Comparison.campaign_id == campaign.id,
+               Comparison.answered_at.is_not(None))).all()
+    ids = {i for row in rows for i in (row.left_idea_id, row.right_idea_id)}
+    chance = dict(db.session.execute(select(Idea.id, Idea.pairwise_chance)
+                                     .where(Idea.id.in_(ids))).all()) if ids else {}
+    top = {idea.id for idea in _leaders(campaign.id, 10)}
+    answered = skipped = agreeing = 0
+    winners = set()
+    for row in rows:
+        if row.choice is ComparisonChoice.SKIP:
+            skipped += 1
+            continue
+        answered += 1
+        winner, loser = ((row.left_idea_id, row.right_idea_id) if row.choice is ComparisonChoice.LEFT
+                         else (row.right_idea_id, row.left_idea_id))
+        winners.add(winner)
+        agreeing += chance.get(winner, 0.5) > chance.get(loser, 0.5)
+    return Progress(answered=answered, skipped=skipped, agreeing=agreeing,
+                    picks_in_top=len(winners & top))
