@@ -15,7 +15,7 @@ from flask import request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
-from app.domain import accounts, api_tokens, campaigns, events, permissions, votes
+from app.domain import accounts, api_tokens, campaigns, comparisons, events, permissions, votes
 from app.domain.errors import DomainError
 from app.domain.validation import parse_id
 from app.extensions import db, socketio
@@ -27,6 +27,9 @@ COUNTS_INTERVAL = 0.3
 SCHEDULER_INTERVAL = 1.0
 
 _dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
+_dirty_rankings = set()  # campaigns with pairwise answers since their last refit here
+# Pairwise rankings are refitted (and the leaderboard sent) at most this often per campaign.
+RANKING_INTERVAL = 2.0
 _dirty_lock = threading.Lock()
 _tasks_started = False
 _counts_wanted = None  # an async event that wakes the coalescer, made when it starts
@@ -79,6 +82,9 @@ def deliver(kind, data):
             _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])
         if _counts_wanted is not None:
             _counts_wanted.set()
+    elif kind == "comparisons.changed":
+        with _dirty_lock:
+            _dirty_rankings.add(data["campaign_id"])
 
 
 def flush_vote_counts():
@@ -97,6 +103,22 @@ def flush_vote_counts():
             with _dirty_lock:
                 _dirty_counts.setdefault(campaign_id, set()).update(idea_ids)
     return sent
+
+
+def refresh_rankings():
+    """Refit the pairwise ranking of every campaign that got answers since the last round."""
+    with _dirty_lock:
+        pending = set(_dirty_rankings)
+        _dirty_rankings.clear()
+    for campaign_id in sorted(pending):
+        try:
+            comparisons.refresh_ranking(campaign_id)
+        except Exception:  # noqa: BLE001 - keep it for the next round
+            db.session.rollback()
+            log.exception("could not refresh the ranking of campaign %s", campaign_id)
+            with _dirty_lock:
+                _dirty_rankings.add(campaign_id)
+    return len(pending)
 
 
 def _every(interval, work, app):
@@ -136,6 +158,7 @@ def start_background_tasks(app):
     _counts_wanted = socketio.server.eio.create_event()
     socketio.start_background_task(_coalesce_counts, app)
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
+    socketio.start_background_task(_every, RANKING_INTERVAL, refresh_rankings, app)
     socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)
 
 

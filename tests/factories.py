@@ -2,7 +2,7 @@
 import itertools
 from datetime import timedelta
 
-from app.domain import campaigns, comments, ideas, votes
+from app.domain import campaigns, comments, comparisons, ideas, votes
 from app.domain.accounts import hash_password
 from app.domain.clock import utcnow
 from app.extensions import db
@@ -55,6 +55,7 @@ def make_campaign(admin=None, *, phase="open", audience=("staff", "partner", "cu
         ends_at=fields.pop("ends_at", ends),
         audience=audience,
         is_private=is_private,
+        voting_mode=fields.pop("voting_mode", "both"),
     )
 
 
@@ -73,3 +74,9 @@ def make_comment(idea, author=None, *, body="Good point.", parent=None):
 def make_vote(idea, voter=None, value=1):
     voter = voter or make_user()
     return votes.cast_vote(voter, idea.id, value)
+
+
+def answer_pair(user, campaign, choice="left", rng=None):
+    """Serve ``user`` a pair in ``campaign`` and answer it; returns the answered comparison."""
+    pair = comparisons.serve_pair(user, campaign.id, rng=rng)
+    return comparisons.answer_comparison(user, pair.id, choice)

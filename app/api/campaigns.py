@@ -9,6 +9,7 @@ from app.api.parsing import campaign_ref
 from app.api.schemas import KINDS, iso
 from app.domain import campaigns, permissions
 from app.domain.validation import FieldErrors
+from app.models import VotingMode
 
 PHASES = ["open", "upcoming", "closed"]
 
@@ -16,7 +17,7 @@ register_schema("Campaign", {
     "type": "object",
     "required": ["id", "slug", "title", "question", "description", "description_html",
                  "starts_at", "ends_at", "phase", "is_private", "audience", "idea_count",
-                 "can_take_part", "url"],
+                 "can_take_part", "voting_mode", "url"],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
@@ -34,6 +35,9 @@ register_schema("Campaign", {
         "idea_count": {"type": "integer", "minimum": 0},
         "can_take_part": {"type": "boolean",
                           "description": "Whether the caller may post, comment and vote now."},
+        "voting_mode": {"type": "string", "enum": [m.value for m in VotingMode],
+                        "description": "`up_down` votes on each idea, `pairwise` comparisons of "
+                                       "two ideas, or `both`."},
         "url": {"type": "string", "format": "uri", "description": "The campaign's web page."},
     },
 })
@@ -65,6 +69,7 @@ def serialize_campaign(campaign, user, phase=None):
         "audience": sorted(kind.value for kind in campaign.audience_kinds),
         "idea_count": campaign.idea_count,
         "can_take_part": phase == "open" and permissions.can_take_part(user, campaign),
+        "voting_mode": campaign.voting_mode.value,
         "url": url_for("campaigns.show", slug=campaign.slug, _external=True),
     }
 

@@ -168,8 +168,11 @@ IDEA_PATH = f"/ideas/<{ID_CONVERTER}:idea_id>"
 @operation(
     "listIdeas", "One page of a campaign's ideas, sorted, filtered and searched", tag="ideas",
     query=[
-        query_parameter("sort", {"type": "string", "enum": [s.value for s in ideas.IdeaSort],
-                                 "default": "top"}, "Order of the ideas."),
+        query_parameter("sort", {"type": "string", "enum": [s.value for s in ideas.IdeaSort]},
+                        "Order of the ideas (docs/RANKING.md defines each). `best`: up-share "
+                        "shrunk towards the campaign's, the default with up/down votes; "
+                        "`ranked`: chance to beat a random idea in pairwise comparisons, the "
+                        "default in pairwise-only campaigns, which offer no `best` or `top`."),
         query_parameter("tag", {"type": "string"}, "Only ideas with this tag."),
         query_parameter("q", {"type": "string", "maxLength": ideas.QUERY_MAX},
                         "Words to search for; Chinese works without spaces (電信 finds 中國電信)."),

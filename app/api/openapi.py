@@ -22,6 +22,8 @@ _PATH_PARAMETERS = {
     "campaign": ({"type": "string", "minLength": 1}, "The campaign's numeric id or its slug."),
     "idea_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The idea's id."),
     "comment_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The comment's id."),
+    "comparison_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                      "The id of a pair served to the caller."),
 }
 
 # Shared error responses: status -> (component name, description).
@@ -35,6 +37,7 @@ _ERROR_RESPONSES = {
     409: ("Conflict", "A conflict, e.g. `campaign_not_open` when the campaign is upcoming or closed."),
     413: ("PayloadTooLarge", "The body is larger than the API accepts."),
     422: ("ValidationFailed", "One or more fields are invalid; `error.fields` names each of them."),
+    429: ("TooManyRequests", "Faster than the jam's limits allow (`rate_limited`); wait a moment."),
 }
 
 

@@ -31,6 +31,7 @@ ANSWERS_PER_MINUTE = 30
 SKIP_REASON_MAX = 200
 #: How many ideas the live leaderboard carries.
 LEADERBOARD_SIZE = 20
+LEADERBOARD_MAX = 100
 _SERVE_ATTEMPTS = 3
 
 
@@ -272,9 +273,17 @@ class Leaderboard:
     people: int
 
 
-def get_leaderboard(user, campaign_id, limit=LEADERBOARD_SIZE):
-    """The campaign's ideas by their chance to beat a random other idea, best first."""
+def get_leaderboard(user, campaign_id, limit=None):
+    """The campaign's top ``limit`` ideas (default ``LEADERBOARD_SIZE``) by their chance to
+    beat a random other idea, best first, with how many answers and people are behind it."""
     campaign = campaigns.get_campaign(user, campaign_id)
+    if limit is None:
+        limit = LEADERBOARD_SIZE
+    elif isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LEADERBOARD_MAX:
+        errors = FieldErrors()
+        errors.add("limit", _l("Enter a whole number from %(low)d to %(high)d.", low=1,
+                               high=LEADERBOARD_MAX))
+        errors.raise_if_any()
     answered = db.session.execute(
         select(func.count(), func.count(func.distinct(Comparison.user_id)))
         .where(Comparison.campaign_id == campaign.id,

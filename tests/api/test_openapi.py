@@ -112,6 +112,10 @@ def test_every_operation_answers_as_documented(api, admin, document):
     moderator_token = api.token_for(factories.make_user(role=Role.MODERATOR))
     api.put(i + "/status", token=moderator_token, json={"status": "shortlisted", "note": "Yes"})
     api.get(i + "/status-history")
+    api.post(c + "/ideas", token=author_token, json={"title": "Second walk-through idea", "body": "B"})
+    pair = api.post(c + "/comparisons", token=voter_token).get_json()
+    api.post(f"/api/v1/comparisons/{pair['id']}/answer", token=voter_token, json={"choice": "left"})
+    api.get(c + "/ranking?limit=5")
 
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()
