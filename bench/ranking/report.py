@@ -334,7 +334,7 @@ At {b_lo:,} and {b_hi:,} votes (mean ± sd over {n_seeds} seeds):
   over the other ideas of `P(it wins)`, integrating both ideas' uncertainty with the probit
   approximation `sigmoid(d / sqrt(1 + π/8 · (σ_i² + σ_j²)))`. An idea we know little about is
   pulled towards 50 %. Lists are ordered by it, so the order and the number always agree.
-* **Adaptive pair selection** (`select_pair`): 15 % of the time a random pair (so the whole list
+* **Adaptive pair selection** (`select_pair`): 35 % of the time a random pair (so the whole list
   stays sound); otherwise, an idea shown fewer than 6 times is paired with the idea closest to
   it in a posterior draw (placing new ideas within a few votes); otherwise a Thompson-style
   draw from the posterior decides what is still open near the top: half the time the
@@ -353,16 +353,48 @@ At {b_lo:,} and {b_hi:,} votes (mean ± sd over {n_seeds} seeds):
 
 ## For participants: what each sort means
 
-* **Top** — ideas with the most up-votes after subtracting down-votes.
-* **Best** — ideas with many up-votes and few down-votes, counting how sure we can be when only
-  a few people have voted: every idea starts as if it had a few average votes.
-* **Trending** — ideas with the most recent activity (being posted, up-votes, comments); older
-  activity counts less and less, half as much about every four hours.
-* **Newest** — the most recently posted ideas first.
-* **Most discussed** — the ideas with the most comments first.
-* **Head-to-head** (pairwise) — ideas that win most when people compare two at a time, counting
-  how strong the other idea was; the percentage is the chance that an idea wins against
-  another idea picked at random.
+The campaign page shows one sentence under its sort menu; these are the same sentences
+(`app/web/labels.py`). Which sorts a campaign offers follows its voting mode: up/down
+campaigns default to **Best**, pairwise-only campaigns to **Pairwise ranking** (they
+have no Best or Most votes, as nobody votes up or down there).
+
+{{participant_sorts}}
+
+## Pairwise voting in the app
+
+* **A campaign chooses** up/down votes, pairwise comparisons, or both (the default for new
+  campaigns), in its settings.
+* **Serving.** `app.domain.comparisons.serve_pair` builds the ranking state from the ideas'
+  stored fit and calls `select_pair` — the same code as the benchmark — excluding the
+  participant's own ideas, declined and duplicate (merged) ideas, and every pair this person
+  was ever served. The pair is stored when served; asking again returns it until it is
+  answered or goes stale, so reloading a page does not spend pairs.
+* **Answers are refused cleanly**, changing nothing: a pair never served to this person
+  (404 `pair_not_served`), a second answer (409 `already_answered`; the write is a
+  compare-and-set, so two simultaneous answers store one), a stale pair — a newer one was
+  served, it is older than 30 minutes, or one of its ideas left the ranking (409
+  `stale_pair`) — and more than 30 answers a minute (429 `rate_limited`). One person can
+  answer each pair of ideas once, ever (a unique constraint), so nobody can flood a pair.
+* **Refits.** Each pick (not a skip) marks the campaign; every 2 seconds each server process
+  refits the marked campaigns from all answers, warm-started (`refresh_ranking`), stores each
+  idea's strength, uncertainty, chance and likely range, and puts the top 20 into the
+  campaign's live stream as `ranking.updated`: open leaderboards redraw, and the
+  **Pairwise ranking** sort of the idea list follows.
+* **Counts stay hidden** on the compare page (and in the API's pair), so each choice is the
+  participant's own. The page says how their answers fare: how many pairs they compared or
+  skipped, how many of their picks the current ranking agrees with, and how many ideas they
+  picked are in the top 10.
+* **Keyboard and phone.** ← picks the left idea, → the right one, S skips (not while typing a
+  skip reason); on a narrow screen the two ideas stack, each with its own button.
 """
+    text = text.replace("{participant_sorts}", _participant_sorts())
     with open(path, "w", encoding="utf-8") as out:
         out.write(text)
+
+
+def _participant_sorts():
+    """The app's own sort names and one-sentence definitions, in English."""
+    from app.web.labels import SORT_DESCRIPTIONS, SORT_LABELS
+
+    return "\n".join(f"* **{SORT_LABELS[sort]}** — {SORT_DESCRIPTIONS[sort]}"
+                     for sort in SORT_LABELS)

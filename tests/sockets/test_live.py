@@ -306,3 +306,26 @@ def test_making_a_campaign_private_drops_its_outsiders(live, connect):
              json={"title": "Only for staff eyes", "body": "Private now"})
     insider.wait_for("campaign_event", in_campaign(campaign_id, "idea.created"))
     assert not [d for name, d in outsider.drain() if name == "campaign_event" and d.get("kind") == "idea.created"]
+
+
+def test_pairwise_answers_refit_the_leaderboard_live(live, connect):
+    """Answers arrive over the API; a few seconds later every viewer gets the new leaderboard."""
+    jam, _server, api = live
+    client = connect()
+    client.join(jam.campaign_id)
+    token = jam.voter_tokens[-1]
+    pair = api.call("POST", f"/campaigns/{jam.campaign_id}/comparisons", token).json()
+    answer = api.call("POST", f"/comparisons/{pair['id']}/answer", token, json={"choice": "left"})
+    assert answer.status_code == 200, answer.text
+    winner, loser = pair["left"]["id"], pair["right"]["id"]
+    update = client.wait_for("campaign_event", in_campaign(jam.campaign_id, "ranking.updated"))
+    board = update["payload"]["ideas"]
+    assert {idea["id"] for idea in board} <= set(jam.idea_ids)
+    chances = [idea["chance"] for idea in board]
+    assert chances == sorted(chances, reverse=True)
+    chance = {idea["id"]: idea["chance"] for idea in board}
+    assert chance[winner] > 0.5 and chance.get(loser, 0.0) < 0.5
+    # Pairs are private to the person they were served to: nobody else can answer them.
+    other = api.call("POST", f"/comparisons/{pair['id']}/answer", jam.voter_tokens[-2],
+                     json={"choice": "right"})
+    assert other.status_code == 404
