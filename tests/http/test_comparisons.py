@@ -23,7 +23,7 @@ def test_the_compare_page_shows_two_ideas_without_counts(client, campaign, membe
     response = client.get(f"/c/{campaign.slug}/compare")
     assert response.status_code == 200
     html = text_of(response)
-    assert len(re.findall(r"Pairable idea \d", html)) == 2
+    assert len(re.findall(r"<h2 id=\"pair-(?:left|right)-title\" class=\"idea-title\">Pairable idea \d</h2>", html)) == 2
     assert 'aria-keyshortcuts="ArrowLeft"' in html and 'aria-keyshortcuts="ArrowRight"' in html
     assert 'aria-keyshortcuts="S"' in html
     assert "data-score" not in html and "data-vote-form" not in html  # counts stay hidden
