@@ -14,7 +14,7 @@ from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound,
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import Campaign, CampaignAudience, ParticipantKind, Phase, VotingMode
+from app.models import Campaign, CampaignAudience, ContentState, ParticipantKind, Phase, VotingMode
 
 TITLE_MAX = 160
 QUESTION_MAX = 300
@@ -57,6 +57,14 @@ def ensure_can_take_part(user, campaign):
             _l("This campaign is open to a different audience, so you can read but not take part."),
             code="not_in_audience",
         )
+
+
+def initial_content_state(user, campaign):
+    """Pre-moderation: posts from the campaign's chosen participant kinds wait for approval
+    (moderators' own posts never do)."""
+    if permissions.is_moderator(user) or user.kind not in campaign.premoderated_kinds:
+        return ContentState.PUBLISHED
+    return ContentState.PENDING
 
 
 def allows_up_down(campaign) -> bool:

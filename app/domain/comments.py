@@ -2,13 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app.domain import campaigns, events, ideas, notifications, permissions
+from app.domain import campaigns, conduct, events, ideas, limits, notifications, permissions
 from app.domain.clock import utcnow
-from app.domain.errors import NotFound, PermissionDenied
+from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block, render_markdown
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import Campaign, Comment, Idea
+from app.models import Campaign, Comment, ContentState, Idea
 
 BODY_MAX = 5_000
 
@@ -27,16 +27,30 @@ def get_comment(user, comment_id):
     if comment is None:
         raise NotFound(_l("We could not find that comment."))
     ideas.get_idea(user, comment.idea_id)
+    if comment.content_state is ContentState.PENDING and not permissions.can_see_unpublished(user, comment):
+        raise NotFound(_l("We could not find that comment."))
     return comment
 
 
-def add_comment(user, idea_id, *, body, parent_id=None):
+def is_withheld(user, comment) -> bool:
+    """A hidden or pending comment whose words this viewer may not read (it shows as a marker)."""
+    return not permissions.can_see_post(user, comment)
+
+
+def add_comment(user, idea_id, *, body, parent_id=None, accept_code_of_conduct=False):
     """Comment on an idea, or reply to a comment; the commenter then follows the idea.
 
-    A reply to a reply joins the same thread, so threads stay one level deep.
+    A reply to a reply joins the same thread, so threads stay one level deep. Not on an
+    idea that is unpublished or whose comments a moderator locked; the campaign's code of
+    conduct, pace limit and pre-moderation apply as for ideas.
     """
     idea = ideas.get_idea(user, idea_id)
     campaigns.ensure_can_take_part(user, idea.campaign)
+    if idea.content_state is not ContentState.PUBLISHED:
+        raise Conflict(_l("This idea is not published, so it cannot be commented on."),
+                       code="not_published")
+    if idea.comments_locked:
+        raise Conflict(_l("A moderator has locked the comments on this idea."), code="comments_locked")
     parent = None
     if parent_id not in (None, ""):
         parent_key = parse_id(parent_id)
@@ -47,22 +61,49 @@ def add_comment(user, idea_id, *, body, parent_id=None):
         if parent.parent_id is not None:
             parent = db.session.get(Comment, parent.parent_id)
     body = _validated_body(body)
+    conduct.ensure_conduct_accepted(user, idea.campaign, accept_code_of_conduct)
+    limits.ensure_within_limit(user, idea.campaign, limits.COMMENTS)
     now = utcnow()
     comment = Comment(idea_id=idea.id, author_id=user.id, parent_id=parent.id if parent else None,
-                      body=body, body_html=render_markdown(body), created_at=now)
+                      body=body, body_html=render_markdown(body), created_at=now,
+                      content_state=campaigns.initial_content_state(user, idea.campaign))
     db.session.add(comment)
+    db.session.execute(ideas.follow_idea_row(user.id, idea.id))
+    db.session.flush()
+    if comment.is_published:
+        publish_comment(comment, idea)
+    else:
+        events.record_campaign_event(idea.campaign_id, "comment.created",
+                                     {"comment": comment_summary(comment)}, idea_id=idea.id,
+                                     comment_id=comment.id, visibility=ideas.stream_visibility(comment))
+    db.session.commit()
+    return comment
+
+
+def publish_comment(comment, idea, *, first_time=True):
+    """A comment becomes visible, inside the caller's transaction: count it, put it in the
+    stream and, the first time (posted or approved, not restored), tell the people concerned."""
     count = db.session.execute(update(Idea).where(Idea.id == idea.id)
                                .values(comment_count=Idea.comment_count + 1)
                                .returning(Idea.comment_count)).scalar_one()
-    db.session.execute(ideas.bump_trending(idea.id, ideas.WEIGHT_COMMENT))
-    db.session.execute(ideas.follow_idea_row(user.id, idea.id))
-    db.session.flush()
-    notifications.notify_comment(comment, idea, parent)
-    events.record_campaign_event(idea.campaign_id, "comment.created",
-                                 {"comment": comment_summary(comment),
-                                  "comment_count": count}, idea_id=idea.id)
-    db.session.commit()
-    return comment
+    if first_time:
+        db.session.execute(ideas.bump_trending(idea.id, ideas.WEIGHT_COMMENT))
+        parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+        notifications.notify_comment(comment, idea, parent)
+    events.record_campaign_event(idea.campaign_id, "comment.created" if first_time else "comment.restored",
+                                 {"comment": comment_summary(comment), "comment_count": count},
+                                 idea_id=idea.id, comment_id=comment.id)
+
+
+def unpublish_comment(comment, idea):
+    """A published comment is hidden: uncount it and withdraw its words from the stream."""
+    count = db.session.execute(update(Idea).where(Idea.id == idea.id)
+                               .values(comment_count=Idea.comment_count - 1)
+                               .returning(Idea.comment_count)).scalar_one()
+    events.withdraw_content(comment_id=comment.id)
+    events.record_campaign_event(idea.campaign_id, "comment.hidden",
+                                 {"comment_id": comment.id, "comment_count": count},
+                                 idea_id=idea.id, comment_id=comment.id)
 
 
 def comment_summary(comment) -> dict:
@@ -71,7 +112,9 @@ def comment_summary(comment) -> dict:
         "id": comment.id, "idea_id": comment.idea_id, "parent_id": comment.parent_id,
         "author": {"id": comment.author_id, "display_name": comment.author.display_name,
                    "kind": comment.author.kind.value},
-        "body_html": comment.body_html, "deleted": comment.is_deleted,
+        "body_html": comment.body_html if comment.is_published else "",
+        "deleted": comment.is_deleted, "hidden": comment.content_state is ContentState.HIDDEN,
+        "moderator_edited": comment.moderator_edited_at is not None,
         "created_at": comment.created_at.isoformat(),
         "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
     }
@@ -93,25 +136,35 @@ def comment_campaign(comment):
 def edit_comment(user, comment_id, *, body):
     """The author rewrites their comment while the campaign is open."""
     comment = _own_comment_in_open_campaign(user, comment_id)
-    body = _validated_body(body)
-    if body != comment.body:
-        comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
-        events.record_campaign_event(comment_campaign(comment).id, "comment.edited",
-                                     {"comment": comment_summary(comment)}, idea_id=comment.idea_id)
+    if apply_comment_edit(comment, body):
         db.session.commit()
     return comment
+
+
+def apply_comment_edit(comment, body) -> bool:
+    """Validate and write a comment's new text inside the caller's transaction; False when
+    nothing changed."""
+    body = _validated_body(body)
+    if body == comment.body:
+        return False
+    comment.body, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
+    events.record_campaign_event(comment_campaign(comment).id, "comment.edited",
+                                 {"comment": comment_summary(comment)}, idea_id=comment.idea_id,
+                                 comment_id=comment.id, visibility=ideas.stream_visibility(comment))
+    return True
 
 
 def delete_comment(user, comment_id):
     """The author deletes their comment; a marker keeps the thread readable."""
     comment = _own_comment_in_open_campaign(user, comment_id)
+    was_counted = comment.is_published
     comment.body, comment.body_html, comment.deleted_at = "", "", utcnow()
     count = db.session.execute(update(Idea).where(Idea.id == comment.idea_id)
-                               .values(comment_count=Idea.comment_count - 1)
+                               .values(comment_count=Idea.comment_count - int(was_counted))
                                .returning(Idea.comment_count)).scalar_one()
     events.record_campaign_event(comment_campaign(comment).id, "comment.deleted",
                                  {"comment": comment_summary(comment), "comment_count": count},
-                                 idea_id=comment.idea_id)
+                                 idea_id=comment.idea_id, comment_id=comment.id)
     db.session.commit()
     return comment
 
@@ -119,8 +172,10 @@ def delete_comment(user, comment_id):
 def list_comments(user, idea_id):
     """An idea's comments as threads: [(top-level comment, [replies...]), ...], oldest first."""
     idea = ideas.get_idea(user, idea_id)
-    rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id)
-                              .order_by(Comment.created_at, Comment.id)).all()
+    rows = [c for c in db.session.scalars(select(Comment).where(Comment.idea_id == idea.id)
+                                          .order_by(Comment.created_at, Comment.id))
+            # Pending comments are not there for others yet; hidden ones leave a marker.
+            if c.content_state is not ContentState.PENDING or permissions.can_see_unpublished(user, c)]
     replies = {}
     for comment in rows:
         if comment.parent_id is not None:
@@ -134,6 +189,7 @@ def list_comments_by_author(viewer, author_id, limit=50):
         select(Comment).join(Idea, Idea.id == Comment.idea_id)
         .join(Campaign, Campaign.id == Idea.campaign_id)
         .where(Comment.author_id == author_id, Comment.deleted_at.is_(None),
-               campaigns.visible_campaigns_clause(viewer))
+               campaigns.visible_campaigns_clause(viewer), ideas.published_clause(),
+               Comment.content_state == ContentState.PUBLISHED)
         .order_by(Comment.created_at.desc()).limit(limit)
     ).all()

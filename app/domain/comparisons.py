@@ -22,7 +22,7 @@ from app.domain.errors import Conflict, NoPairLeft, NotFound, PermissionDenied, 
 from app.domain.text import clean_line
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import Comparison, ComparisonChoice, Idea
+from app.models import Comparison, ComparisonChoice, ContentState, Idea
 
 #: A served pair can be answered for this long; after that, a new pair is served.
 PAIR_TTL = timedelta(minutes=30)
@@ -55,7 +55,8 @@ def _open_comparison(user_id, campaign_id, now):
 
 
 def _is_rankable(idea):
-    return idea.status not in ideas.UNRANKED_STATUSES
+    return (idea.status not in ideas.UNRANKED_STATUSES
+            and idea.content_state is ContentState.PUBLISHED)
 
 
 def _candidates(campaign_id):

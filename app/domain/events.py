@@ -44,20 +44,36 @@ def next_seq(campaign_id) -> int:
     ).scalar_one()
 
 
-def record_campaign_event(campaign_id, kind, payload, *, idea_id=None,
+def record_campaign_event(campaign_id, kind, payload, *, idea_id=None, comment_id=None,
                           visibility=EventVisibility.PUBLIC, dedupe_key=None, seq=None):
     """Append an entry to a campaign's stream; it is delivered once the transaction commits.
 
     ``seq`` is for callers that took the number earlier in the same transaction."""
     seq = seq if seq is not None else next_seq(campaign_id)
     entry = CampaignEvent(campaign_id=campaign_id, seq=seq, kind=kind,
-                          idea_id=idea_id, visibility=visibility, payload=payload,
-                          dedupe_key=dedupe_key, created_at=utcnow())
+                          idea_id=idea_id, comment_id=comment_id, visibility=visibility,
+                          payload=payload, dedupe_key=dedupe_key, created_at=utcnow())
     db.session.add(entry)
     # Queued as plain data: after commit the ORM object is expired and must not be touched.
     _queue("campaign", {"campaign_id": campaign_id, "seq": entry.seq, "kind": kind,
                         "idea_id": idea_id, "visibility": visibility, "payload": payload})
     return entry
+
+
+# Entries that carry the words of an idea or a comment.
+CONTENT_KINDS = ("idea.created", "idea.edited", "idea.restored", "comment.created",
+                 "comment.edited", "comment.restored")
+
+
+def withdraw_content(*, idea_id=None, comment_id=None):
+    """Make the stream's entries carrying this idea's (and its comments') or this comment's
+    words moderators-only, inside the caller's transaction: a catch-up then returns
+    placeholders to everyone else. Withdrawal is one-way; restoring records a new entry."""
+    condition = (CampaignEvent.comment_id == comment_id if comment_id is not None
+                 else CampaignEvent.idea_id == idea_id)
+    db.session.execute(update(CampaignEvent)
+                       .where(condition, CampaignEvent.kind.in_(CONTENT_KINDS))
+                       .values(visibility=EventVisibility.MODERATORS))
 
 
 def record_personal_event(user_id, kind, payload):

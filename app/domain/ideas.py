@@ -10,15 +10,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain import campaigns, events, permissions, ranking, search
+from app.domain import campaigns, conduct, events, limits, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
-from app.models import (Campaign, Idea, IdeaFollow, IdeaSearchTerm, IdeaStatus, IdeaStatusChange,
-                        IdeaVersion, Tag, Vote)
+from app.models import (Campaign, ContentState, EventVisibility, Idea, IdeaFollow, IdeaSearchTerm,
+                        IdeaStatus, IdeaStatusChange, IdeaVersion, Tag, Vote)
 
 TITLE_MIN = 5
 TITLE_MAX = 160
@@ -52,8 +52,20 @@ UNRANKED_STATUSES = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
 
 
 def rankable_clause():
-    """SQL condition: the idea still competes in its campaign's ranking."""
-    return Idea.status.not_in(UNRANKED_STATUSES)
+    """SQL condition: the idea still competes in its campaign's ranking (published, and
+    neither declined nor merged away)."""
+    return Idea.status.not_in(UNRANKED_STATUSES) & published_clause()
+
+
+def published_clause():
+    """SQL condition: everyone who can see the campaign can see the idea."""
+    return Idea.content_state == ContentState.PUBLISHED
+
+
+def stream_visibility(post):
+    """Entries about a pending or hidden post go to moderators only."""
+    return (EventVisibility.PUBLIC if post.content_state is ContentState.PUBLISHED
+            else EventVisibility.MODERATORS)
 
 
 def trending_increment(weight: float, at: datetime | None = None) -> float:
@@ -136,15 +148,23 @@ def follow_idea_row(user_id, idea_id):
                                                           created_at=utcnow())
 
 
-def submit_idea(user, campaign_id, *, title, body, tags=None):
-    """Post a new idea to an open campaign the person takes part in; they follow it."""
+def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_conduct=False):
+    """Post a new idea to an open campaign the person takes part in; they follow it.
+
+    The campaign's code of conduct must be accepted first (``accept_code_of_conduct``
+    records it with the post); its pace limit applies; in a pre-moderated campaign the
+    idea waits, unseen by others, for a moderator's approval.
+    """
     campaign = campaigns.get_campaign(user, campaign_id)
     campaigns.ensure_can_take_part(user, campaign)
     title, body, tag_names = _validated(title, body, tags)
+    conduct.ensure_conduct_accepted(user, campaign, accept_code_of_conduct)
+    limits.ensure_within_limit(user, campaign, limits.IDEAS)
     now = utcnow()
     idea = Idea(campaign_id=campaign.id, author_id=user.id, title=title, body=body,
                 body_html=render_markdown(body), created_at=now,
-                trending=trending_increment(WEIGHT_NEW_IDEA, now))
+                trending=trending_increment(WEIGHT_NEW_IDEA, now),
+                content_state=campaigns.initial_content_state(user, campaign))
     idea.tags = _tag_rows(tag_names)
     db.session.add(idea)
     db.session.flush()
@@ -154,11 +174,18 @@ def submit_idea(user, campaign_id, *, title, body, tags=None):
                                     actor_id=user.id, created_at=now))
     _reindex(idea)
     db.session.execute(follow_idea_row(user.id, idea.id))
-    db.session.execute(update(Campaign).where(Campaign.id == campaign.id)
-                       .values(idea_count=Campaign.idea_count + 1))
-    events.record_campaign_event(campaign.id, "idea.created", idea_summary(idea), idea_id=idea.id)
+    if idea.content_state is ContentState.PUBLISHED:
+        count_published(campaign.id, +1)
+    events.record_campaign_event(campaign.id, "idea.created", idea_summary(idea), idea_id=idea.id,
+                                 visibility=stream_visibility(idea))
     db.session.commit()
     return idea
+
+
+def count_published(campaign_id, delta):
+    """Keep the campaign's idea count to what everyone can see."""
+    db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
+                       .values(idea_count=Campaign.idea_count + delta))
 
 
 def edit_idea(user, idea_id, *, title, body, tags=None):
@@ -167,21 +194,31 @@ def edit_idea(user, idea_id, *, title, body, tags=None):
     if not permissions.can_edit_idea(user, idea):
         raise PermissionDenied(_l("Only the author can edit this idea."), code="not_author")
     campaigns.ensure_open(idea.campaign)
+    apply_idea_edit(user, idea, title, body, tags)
+    db.session.commit()
+    return idea
+
+
+def apply_idea_edit(editor, idea, title, body, tags):
+    """Validate and write a new version of an idea, inside the caller's transaction.
+    Returns False (and writes nothing) when nothing changed."""
     title, body, tag_names = _validated(title, body, tags)
     if (title, body, tag_names) == (idea.title, idea.body, [t.name for t in idea.tags]):
-        return idea
+        return False
     now = utcnow()
     idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
     idea.tags = _tag_rows(tag_names)
     idea.version += 1
     idea.edited_at = now
     db.session.add(IdeaVersion(idea_id=idea.id, number=idea.version, title=title, body=body,
-                               tags=",".join(tag_names), editor_id=user.id, created_at=now))
+                               tags=",".join(tag_names), editor_id=editor.id, created_at=now))
+    if editor.id != idea.author_id:
+        idea.moderator_edited_at = now
     db.session.flush()
     _reindex(idea)
-    events.record_campaign_event(idea.campaign_id, "idea.edited", idea_summary(idea), idea_id=idea.id)
-    db.session.commit()
-    return idea
+    events.record_campaign_event(idea.campaign_id, "idea.edited", idea_summary(idea), idea_id=idea.id,
+                                 visibility=stream_visibility(idea))
+    return True
 
 
 def idea_summary(idea) -> dict:
@@ -194,6 +231,8 @@ def idea_summary(idea) -> dict:
         "up_count": idea.up_count, "down_count": idea.down_count, "score": idea.score,
         "comment_count": idea.comment_count, "version": idea.version,
         "status": (idea.status or IdeaStatus.SUBMITTED).value,
+        "moderator_edited": idea.moderator_edited_at is not None,
+        "comments_locked": bool(idea.comments_locked),
         "created_at": idea.created_at.isoformat(),
         "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
     }
@@ -203,7 +242,8 @@ def get_idea(user, idea_id):
     """An idea the person may see (its campaign visible), or NotFound."""
     idea_id = parse_id(idea_id)
     idea = db.session.get(Idea, idea_id) if idea_id is not None else None
-    if idea is None or not permissions.can_view_campaign(user, idea.campaign):
+    if (idea is None or not permissions.can_view_campaign(user, idea.campaign)
+            or not permissions.can_see_post(user, idea)):
         raise NotFound(_l("We could not find that idea."))
     return idea
 
@@ -320,7 +360,7 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
     if strict:
         errors.raise_if_any()
 
-    stmt = select(Idea).where(Idea.campaign_id == campaign.id)
+    stmt = select(Idea).where(Idea.campaign_id == campaign.id, published_clause())
     if tag:
         stmt = stmt.where(Idea.tags.any(Tag.name == tag))
     for matching in search.matching_idea_ids(q) or ():
@@ -351,7 +391,7 @@ def popular_tags(user, campaign_id, limit=15):
         select(Tag.name, func.count().label("n"))
         .join(idea_tags, idea_tags.c.tag_id == Tag.id)
         .join(Idea, Idea.id == idea_tags.c.idea_id)
-        .where(Idea.campaign_id == campaign.id)
+        .where(Idea.campaign_id == campaign.id, published_clause())
         .group_by(Tag.name).order_by(func.count().desc(), Tag.name).limit(limit)
     )
     return [(name, n) for name, n in rows]
@@ -385,12 +425,14 @@ def unfollow_idea(user, idea_id):
 
 
 def list_ideas_by_author(viewer, author_id, limit=50):
-    """A person's ideas in campaigns the viewer may see, newest first."""
-    return db.session.scalars(
-        select(Idea).join(Campaign, Campaign.id == Idea.campaign_id)
-        .where(Idea.author_id == author_id, campaigns.visible_campaigns_clause(viewer))
-        .order_by(Idea.created_at.desc()).limit(limit)
-    ).all()
+    """A person's ideas in campaigns the viewer may see, newest first; their pending and
+    hidden ideas only for themselves and the moderators."""
+    stmt = (select(Idea).join(Campaign, Campaign.id == Idea.campaign_id)
+            .where(Idea.author_id == author_id, campaigns.visible_campaigns_clause(viewer)))
+    own = permissions.is_authenticated(viewer) and viewer.id == author_id
+    if not (own or permissions.is_moderator(viewer)):
+        stmt = stmt.where(published_clause())
+    return db.session.scalars(stmt.order_by(Idea.created_at.desc()).limit(limit)).all()
 
 
 def patch_idea(user, idea_id, changes):

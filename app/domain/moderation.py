@@ -1,14 +1,19 @@
-"""Moderation: moving ideas through the status pipeline, with a public history."""
+"""Moderation: the status pipeline with its public history; hiding, restoring and approving
+posts (one at a time or in bulk from the flag queue); editing as a moderator; locking comments.
+Every action here is appended to the audit log."""
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.domain import audit, events, ideas, notifications, permissions
+from app.domain import audit, comments, events, flags, ideas, notifications, permissions
 from app.domain.clock import utcnow
-from app.domain.errors import PermissionDenied
+from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block
 from app.domain.validation import FieldErrors
 from app.extensions import db
-from app.models import IdeaFollow, IdeaStatus, IdeaStatusChange, NotificationKind
+from app.models import (Comment, ContentState, FlagOutcome, Idea, IdeaFollow, IdeaStatus,
+                        IdeaStatusChange, NotificationKind)
 
 NOTE_MAX = 2_000
 # Statuses whose change must say why, for the author and everyone following the idea.
@@ -62,3 +67,269 @@ def list_status_history(viewer, idea_id):
     idea = ideas.get_idea(viewer, idea_id)
     return db.session.scalars(select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea.id)
                               .order_by(IdeaStatusChange.id)).all()
+
+
+# --- hiding, restoring and approving posts ---------------------------------------------------
+
+REASON_MAX = 1_000
+
+
+def _require_moderator(actor):
+    if not permissions.can_moderate(actor):
+        raise PermissionDenied()
+
+
+def _reason(reason, required=True):
+    errors = FieldErrors()
+    reason = errors.text("reason", clean_block(reason) if isinstance(reason, str) else "",
+                         max_length=REASON_MAX, required=required)
+    errors.raise_if_any()
+    return reason
+
+
+def _post_audit(actor, action, post, before, reason):
+    target_type = "comment" if isinstance(post, Comment) else "idea"
+    campaign_id = post.campaign_id if target_type == "idea" else post_idea(post).campaign_id
+    audit.record_audit(actor, action, target_type=target_type, target_id=post.id,
+                       campaign_id=campaign_id, before={"state": before.value},
+                       after={"state": post.content_state.value}, reason=reason)
+
+
+def post_idea(post):
+    return post if isinstance(post, Idea) else db.session.get(Idea, post.idea_id)
+
+
+def _set_state(actor, post, new_state, reason, *, action):
+    """Move an idea or a comment between published, pending and hidden, with everything that
+    follows: counts, the live stream, the author's notification, flags and the audit log."""
+    old = post.content_state
+    if old is new_state:
+        raise Conflict(_l("Nothing to change: it is already so."), code="unchanged")
+    idea = post_idea(post)
+    post.content_state = new_state
+    post.hidden_reason = reason if new_state is ContentState.HIDDEN else ""
+    is_comment = isinstance(post, Comment)
+    if is_comment:
+        if old is ContentState.PUBLISHED:
+            comments.unpublish_comment(post, idea)
+        elif new_state is ContentState.PUBLISHED:
+            comments.publish_comment(post, idea, first_time=old is ContentState.PENDING)
+        else:  # pending -> hidden: it was never seen
+            events.withdraw_content(comment_id=post.id)
+    else:
+        if old is ContentState.PUBLISHED:
+            ideas.count_published(idea.campaign_id, -1)
+            events.withdraw_content(idea_id=idea.id)
+            events.record_campaign_event(idea.campaign_id, "idea.hidden", {}, idea_id=idea.id)
+        elif new_state is ContentState.PUBLISHED:
+            ideas.count_published(idea.campaign_id, +1)
+            events.record_campaign_event(idea.campaign_id,
+                                         "idea.created" if old is ContentState.PENDING else "idea.restored",
+                                         ideas.idea_summary(idea), idea_id=idea.id)
+        else:
+            events.withdraw_content(idea_id=idea.id)
+        # The pairwise leaderboard follows: a hidden idea leaves it, a published one joins.
+        events.record_change("comparisons.changed", {"campaign_id": idea.campaign_id})
+    if new_state is ContentState.HIDDEN:
+        flags.resolve_flags(actor, flags.comment_key(post.id) if is_comment else flags.idea_key(post.id),
+                            FlagOutcome.HIDDEN)
+        notifications.notify(post.author_id, NotificationKind.CONTENT_HIDDEN, actor=actor, idea=idea,
+                             comment_id=post.id if is_comment else None, note=reason)
+    elif old is ContentState.PENDING and new_state is ContentState.PUBLISHED:
+        notifications.notify(post.author_id, NotificationKind.CONTENT_APPROVED, actor=actor, idea=idea,
+                             comment_id=post.id if is_comment else None)
+    _post_audit(actor, action, post, old, reason)
+
+
+def _idea_for_moderation(actor, idea_id):
+    _require_moderator(actor)
+    return ideas.get_idea(actor, idea_id)
+
+
+def _comment_for_moderation(actor, comment_id):
+    _require_moderator(actor)
+    return comments.get_comment(actor, comment_id)
+
+
+def hide_idea(actor, idea_id, *, reason):
+    """Hide an idea with a reason: it vanishes from every page, list, search, leaderboard,
+    the API and open screens at once; its author is told why; its open flags are settled."""
+    idea = _idea_for_moderation(actor, idea_id)
+    _set_state(actor, idea, ContentState.HIDDEN, _reason(reason), action="idea.hide")
+    db.session.commit()
+    return idea
+
+
+def restore_idea(actor, idea_id, *, reason=""):
+    """Publish a hidden idea again."""
+    idea = _idea_for_moderation(actor, idea_id)
+    if idea.content_state is not ContentState.HIDDEN:
+        raise Conflict(_l("Only a hidden post can be restored."), code="not_hidden")
+    _set_state(actor, idea, ContentState.PUBLISHED, _reason(reason, required=False), action="idea.restore")
+    db.session.commit()
+    return idea
+
+
+def approve_idea(actor, idea_id):
+    """Publish an idea that was waiting for approval (pre-moderated campaigns)."""
+    idea = _idea_for_moderation(actor, idea_id)
+    if idea.content_state is not ContentState.PENDING:
+        raise Conflict(_l("Only a post waiting for approval can be approved."), code="not_pending")
+    _set_state(actor, idea, ContentState.PUBLISHED, "", action="idea.approve")
+    db.session.commit()
+    return idea
+
+
+def hide_comment(actor, comment_id, *, reason):
+    """Hide a comment with a reason: a marker takes its place everywhere, its author is told."""
+    comment = _comment_for_moderation(actor, comment_id)
+    _set_state(actor, comment, ContentState.HIDDEN, _reason(reason), action="comment.hide")
+    db.session.commit()
+    return comment
+
+
+def restore_comment(actor, comment_id, *, reason=""):
+    comment = _comment_for_moderation(actor, comment_id)
+    if comment.content_state is not ContentState.HIDDEN:
+        raise Conflict(_l("Only a hidden post can be restored."), code="not_hidden")
+    _set_state(actor, comment, ContentState.PUBLISHED, _reason(reason, required=False),
+               action="comment.restore")
+    db.session.commit()
+    return comment
+
+
+def approve_comment(actor, comment_id):
+    comment = _comment_for_moderation(actor, comment_id)
+    if comment.content_state is not ContentState.PENDING:
+        raise Conflict(_l("Only a post waiting for approval can be approved."), code="not_pending")
+    _set_state(actor, comment, ContentState.PUBLISHED, "", action="comment.approve")
+    db.session.commit()
+    return comment
+
+
+def dismiss_flags(actor, key, *, reason=""):
+    """Settle the open flags on an item without changing it."""
+    _require_moderator(actor)
+    target = _target_of(actor, key)
+    count = flags.resolve_flags(actor, key, FlagOutcome.DISMISSED)
+    if count == 0:
+        raise Conflict(_l("There are no open flags on this."), code="no_open_flags")
+    _post_audit(actor, "flags.dismiss", target, target.content_state, _reason(reason, required=False))
+    db.session.commit()
+    return count
+
+
+# --- acting on many items at once ---------------------------------------------------------------
+
+BULK_ACTIONS = ("hide", "restore", "approve", "dismiss")
+BULK_MAX = 100
+
+
+def _target_of(actor, key):
+    kind, _, raw_id = (key or "").partition(":")
+    if kind == "idea":
+        return ideas.get_idea(actor, raw_id)
+    if kind == "comment":
+        return comments.get_comment(actor, raw_id)
+    raise NotFound(_l("We could not find that."))
+
+
+@dataclass
+class BulkResult:
+    done: list
+    skipped: dict  # key -> the reason it was left alone
+
+
+def moderate_in_bulk(actor, *, action, keys, reason=""):
+    """Apply one action ("hide", "restore", "approve", "dismiss") to many queue items.
+
+    Everything is checked first, so bad input changes nothing; items the action does not
+    fit (say, restoring a published idea) are skipped and reported, the rest done together
+    in one transaction.
+    """
+    _require_moderator(actor)
+    errors = FieldErrors()
+    if action not in BULK_ACTIONS:
+        errors.add("action", _l("Choose hide, restore, approve or dismiss."))
+    keys = list(dict.fromkeys(keys or []))
+    if not keys:
+        errors.add("keys", _l("Select at least one item."))
+    elif len(keys) > BULK_MAX:
+        errors.add("keys", _l("Select at most %(n)d items at once.", n=BULK_MAX))
+    if action == "hide" and not (isinstance(reason, str) and reason.strip()):
+        errors.add("reason", _l("This field is required."))
+    errors.raise_if_any()
+    reason = _reason(reason, required=action == "hide")
+    targets = [(key, _target_of(actor, key)) for key in keys]
+    wanted = {"hide": ContentState.HIDDEN, "restore": ContentState.PUBLISHED,
+              "approve": ContentState.PUBLISHED}
+    done, skipped = [], {}
+    for key, post in targets:
+        if action == "dismiss":
+            if flags.resolve_flags(actor, key, FlagOutcome.DISMISSED):
+                _post_audit(actor, "flags.dismiss", post, post.content_state, reason)
+                done.append(key)
+            else:
+                skipped[key] = "no_open_flags"
+            continue
+        fits = {"hide": post.content_state is not ContentState.HIDDEN,
+                "restore": post.content_state is ContentState.HIDDEN,
+                "approve": post.content_state is ContentState.PENDING}[action]
+        if not fits:
+            skipped[key] = "unchanged"
+            continue
+        kind = "comment" if isinstance(post, Comment) else "idea"
+        _set_state(actor, post, wanted[action], reason, action=f"{kind}.{action}")
+        done.append(key)
+    db.session.commit()
+    return BulkResult(done=done, skipped=skipped)
+
+
+# --- editing as a moderator, locking comments -------------------------------------------------
+
+def edit_idea_as_moderator(actor, idea_id, *, title, body, tags=None, reason):
+    """Correct an idea (say, to remove confidential details); it then shows "edited by a
+    moderator", the version history names the moderator, and the author is not bypassed:
+    the reason goes to the audit log."""
+    idea = _idea_for_moderation(actor, idea_id)
+    reason = _reason(reason)
+    before = {"title": idea.title, "body": idea.body}
+    if ideas.apply_idea_edit(actor, idea, title, body, tags):
+        audit.record_audit(actor, "idea.moderator_edit", target_type="idea", target_id=idea.id,
+                           campaign_id=idea.campaign_id, before=before,
+                           after={"title": idea.title, "body": idea.body}, reason=reason)
+    db.session.commit()
+    return idea
+
+
+def edit_comment_as_moderator(actor, comment_id, *, body, reason):
+    """Correct a comment; it then shows "edited by a moderator"."""
+    comment = _comment_for_moderation(actor, comment_id)
+    reason = _reason(reason)
+    before = {"body": comment.body}
+    changed = comments.apply_comment_edit(comment, body)
+    if changed:
+        comment.moderator_edited_at = comment.edited_at
+        audit.record_audit(actor, "comment.moderator_edit", target_type="comment",
+                           target_id=comment.id, campaign_id=post_idea(comment).campaign_id,
+                           before=before, after={"body": comment.body}, reason=reason)
+    db.session.commit()
+    return comment
+
+
+def set_comments_locked(actor, idea_id, *, locked, reason=""):
+    """Lock (or unlock) an idea's comments: nobody can add one while it is locked."""
+    idea = _idea_for_moderation(actor, idea_id)
+    locked = bool(locked)
+    if idea.comments_locked == locked:
+        raise Conflict(_l("Nothing to change: it is already so."), code="unchanged")
+    idea.comments_locked = locked
+    reason = _reason(reason, required=False)
+    events.record_campaign_event(idea.campaign_id, "idea.comments_locked", {"locked": locked},
+                                 idea_id=idea.id)
+    audit.record_audit(actor, "idea.lock_comments" if locked else "idea.unlock_comments",
+                       target_type="idea", target_id=idea.id, campaign_id=idea.campaign_id,
+                       before={"comments_locked": not locked}, after={"comments_locked": locked},
+                       reason=reason)
+    db.session.commit()
+    return idea

@@ -22,18 +22,20 @@ def notify_comment(comment, idea, parent):
         notify(user_id, kind, actor=comment.author, idea=idea, comment_id=comment.id)
 
 
-def notify(user_id, kind, *, actor, idea, comment_id=None, **details):
+def notify(user_id, kind, *, actor, idea=None, comment_id=None, note="", **details):
     """Add one notification inside the caller's transaction; it reaches the person's open
-    pages after commit. ``details`` travel with the live message only."""
+    pages after commit. ``note`` is a moderator's words to the person (kept); ``details``
+    travel with the live message only."""
     now = utcnow()
-    notification = Notification(user_id=user_id, kind=kind, actor_id=actor.id, idea_id=idea.id,
-                                comment_id=comment_id, created_at=now)
+    notification = Notification(user_id=user_id, kind=kind, actor_id=actor.id,
+                                idea_id=idea.id if idea else None, comment_id=comment_id,
+                                note=note or "", created_at=now)
     db.session.add(notification)
     db.session.flush()
     events.record_personal_event(user_id, "notification", {
-        "id": notification.id, "kind": kind.value, "idea_id": idea.id, "idea_title": idea.title,
-        "comment_id": comment_id, "actor": actor.display_name, "created_at": now.isoformat(),
-        **details,
+        "id": notification.id, "kind": kind.value, "idea_id": idea.id if idea else None,
+        "idea_title": idea.title if idea else "", "comment_id": comment_id,
+        "actor": actor.display_name, "note": note or "", "created_at": now.isoformat(), **details,
     })
 
 
@@ -45,8 +47,10 @@ def _require_login(user):
 def list_notifications(user, limit=LIST_LIMIT):
     """A person's latest notifications, newest first."""
     _require_login(user)
-    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
                               .order_by(Notification.id.desc()).limit(limit)).all()
+    # An idea hidden since (or awaiting approval) is not named to people who may not see it.
+    return [n for n in rows if n.idea is None or permissions.can_see_post(user, n.idea)]
 
 
 def count_unread(user) -> int:

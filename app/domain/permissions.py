@@ -4,7 +4,8 @@ Each takes the acting user (an anonymous user when nobody is logged in) and the 
 and answers True or False. Phase rules (is the campaign open?) live in campaigns.py;
 the ``ensure_*`` functions elsewhere combine both and raise the matching error.
 """
-from app.models import Role
+from app.domain.clock import utcnow
+from app.models import ContentState, Role
 
 
 def is_authenticated(user) -> bool:
@@ -34,12 +35,19 @@ def can_view_campaign(user, campaign) -> bool:
     return not campaign.is_private or sees_everything(user) or is_in_audience(user, campaign)
 
 
+def is_suspended(user) -> bool:
+    """A moderator suspended the person until a time still to come."""
+    until = getattr(user, "suspended_until", None)
+    return until is not None and until > utcnow()
+
+
 def can_take_part(user, campaign) -> bool:
-    """Post, comment and vote: audience members, never read-only executives."""
+    """Post, comment and vote: audience members, never read-only executives, not while suspended."""
     return (
         is_authenticated(user)
         and user.role != Role.EXECUTIVE
         and is_in_audience(user, campaign)
+        and not is_suspended(user)
     )
 
 
@@ -86,3 +94,33 @@ def can_change_idea_status(user, idea) -> bool:
 
 def can_view_audit_log(user) -> bool:
     return is_admin(user)
+
+
+def can_moderate(user) -> bool:
+    """Work the flag queue: hide, restore, approve, edit, lock, merge, warn, suspend."""
+    return is_moderator(user)
+
+
+def can_see_unpublished(user, post) -> bool:
+    """A pending or hidden idea or comment: its author (who is told why) and the moderators."""
+    return is_moderator(user) or (is_authenticated(user) and post.author_id == user.id)
+
+
+def can_see_post(user, post) -> bool:
+    return post.content_state is ContentState.PUBLISHED or can_see_unpublished(user, post)
+
+
+def can_flag(user, post) -> bool:
+    """Anyone signed in may flag what they can see, except their own posts."""
+    return is_authenticated(user) and post.author_id != user.id
+
+
+def can_set_campaign_rules(user, campaign) -> bool:
+    """Code of conduct, pre-moderation and pace limits."""
+    return is_moderator(user)
+
+
+def can_sanction(user, person) -> bool:
+    """Warn or suspend: moderators, never themselves and never a moderator or admin."""
+    return (is_moderator(user) and person.id != user.id
+            and person.role not in (Role.MODERATOR, Role.ADMIN))

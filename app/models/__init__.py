@@ -1,11 +1,15 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.api_token import ApiToken
 from app.models.audit_entry import AuditEntry, AuditLogIsAppendOnly
-from app.models.campaign import Campaign, CampaignAudience, Phase, VotingMode
+from app.models.campaign import (Campaign, CampaignAudience, CampaignPremoderation, ConductAcceptance,
+                                 Phase, VotingMode)
 from app.models.campaign_event import CampaignEvent, EventVisibility
 from app.models.comment import Comment
 from app.models.comparison import Comparison, ComparisonChoice
+from app.models.content_state import ContentState
+from app.models.flag import Flag, FlagOutcome, FlagReason
 from app.models.idea import Idea, IdeaFollow, IdeaSearchTerm, IdeaVersion, Tag, idea_tags
+from app.models.idea_merge import IdeaMerge
 from app.models.idea_status import IdeaStatus, IdeaStatusChange
 from app.models.invite import Invite
 from app.models.notification import Notification, NotificationKind
@@ -14,8 +18,9 @@ from app.models.vote import Vote
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
-    "CampaignEvent", "Comment", "Comparison", "ComparisonChoice", "EventVisibility",
-    "IdeaStatus", "IdeaStatusChange",
+    "CampaignEvent", "CampaignPremoderation", "Comment", "Comparison", "ComparisonChoice",
+    "ConductAcceptance", "ContentState", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",
+    "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Role", "Tag", "User", "Vote", "VotingMode", "idea_tags",
 ]

@@ -41,6 +41,12 @@ class Campaign(db.Model):
     idea_count: Mapped[int] = mapped_column(Integer, default=0)
     # The number of the latest entry in this campaign's live stream (CampaignEvent.seq).
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    code_of_conduct: Mapped[str] = mapped_column(Text, default="", server_default="")
+    code_of_conduct_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Pace limits (domain.limits); accounts younger than a week get half.
+    limit_ideas_per_hour: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    limit_comments_per_minute: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    limit_flags_per_day: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     voting_mode: Mapped[VotingMode] = mapped_column(enum_column(VotingMode), default=VotingMode.BOTH,
                                                     server_default=VotingMode.BOTH.value)
 
@@ -49,10 +55,18 @@ class Campaign(db.Model):
         order_by="CampaignAudience.kind",
     )
     created_by = relationship("User")
+    premoderation = relationship(
+        "CampaignPremoderation", cascade="all, delete-orphan", lazy="selectin",
+        order_by="CampaignPremoderation.kind",
+    )
 
     @property
     def audience_kinds(self) -> set[ParticipantKind]:
         return {row.kind for row in self.audience}
+
+    @property
+    def premoderated_kinds(self) -> set[ParticipantKind]:
+        return {row.kind for row in self.premoderation}
 
 
 class CampaignAudience(db.Model):
@@ -64,3 +78,26 @@ class CampaignAudience(db.Model):
         ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[ParticipantKind] = mapped_column(enum_column(ParticipantKind), primary_key=True)
+
+
+class CampaignPremoderation(db.Model):
+    """Participant kinds whose posts in a campaign wait for a moderator's approval."""
+
+    __tablename__ = "campaign_premoderation"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[ParticipantKind] = mapped_column(enum_column(ParticipantKind), primary_key=True)
+
+
+class ConductAcceptance(db.Model):
+    """A person accepted a campaign's code of conduct (before their first post in it)."""
+
+    __tablename__ = "conduct_acceptances"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    accepted_at = mapped_column(UTCDateTime, nullable=False)

@@ -1,6 +1,6 @@
 import enum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -28,6 +28,8 @@ class CampaignEvent(db.Model):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(40))
     idea_id: Mapped[int | None] = mapped_column(Integer)
+    # Set on comment entries, so hiding a comment can withdraw what its entries carried.
+    comment_id: Mapped[int | None] = mapped_column(Integer)
     visibility: Mapped[EventVisibility] = mapped_column(
         enum_column(EventVisibility), default=EventVisibility.PUBLIC
     )
@@ -37,4 +39,5 @@ class CampaignEvent(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
 
-    __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "seq"),
+                      Index("ix_campaign_events_idea", "idea_id"))

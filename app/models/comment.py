@@ -2,7 +2,8 @@ from sqlalchemy import ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow_column_default
+from app.models.content_state import ContentState
+from app.models.types import UTCDateTime, enum_column, utcnow_column_default
 
 
 class Comment(db.Model):
@@ -18,6 +19,11 @@ class Comment(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
     edited_at = mapped_column(UTCDateTime)
     deleted_at = mapped_column(UTCDateTime)
+    content_state: Mapped[ContentState] = mapped_column(
+        enum_column(ContentState), default=ContentState.PUBLISHED,
+        server_default=ContentState.PUBLISHED.value)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    moderator_edited_at = mapped_column(UTCDateTime)
 
     author = relationship("User", lazy="joined")
     parent = relationship("Comment", remote_side=[id])
@@ -27,3 +33,7 @@ class Comment(db.Model):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+    @property
+    def is_published(self):
+        return self.content_state is ContentState.PUBLISHED

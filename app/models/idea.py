@@ -1,7 +1,8 @@
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.content_state import ContentState
 from app.models.idea_status import IdeaStatus
 from app.models.types import UTCDateTime, enum_column, utcnow_column_default
 
@@ -48,11 +49,20 @@ class Idea(db.Model):
     pairwise_chance_low: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     pairwise_chance_high: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     pairwise_appearances: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Moderation: see domain.moderation.
+    content_state: Mapped[ContentState] = mapped_column(
+        enum_column(ContentState), default=ContentState.PUBLISHED,
+        server_default=ContentState.PUBLISHED.value)
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    comments_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    moderator_edited_at = mapped_column(UTCDateTime)
     status: Mapped[IdeaStatus] = mapped_column(enum_column(IdeaStatus), default=IdeaStatus.SUBMITTED,
                                                server_default=IdeaStatus.SUBMITTED.value)
 
     campaign = relationship("Campaign")
     author = relationship("User", lazy="joined")
+    merged_into = relationship("Idea", remote_side=[id])
     tags = relationship("Tag", secondary=idea_tags, lazy="selectin", order_by="Tag.name")
 
     __table_args__ = (
@@ -62,6 +72,7 @@ class Idea(db.Model):
         Index("ix_ideas_campaign_trending", "campaign_id", "trending", "id"),
         Index("ix_ideas_campaign_status", "campaign_id", "status", "id"),
         Index("ix_ideas_campaign_pairwise", "campaign_id", "pairwise_chance", "id"),
+        Index("ix_ideas_campaign_state", "campaign_id", "content_state", "id"),
     )
 
 

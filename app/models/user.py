@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):
     # Part of the login cookie: rotating it ends every session of the account at once.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
+    # A moderator's suspension: the person can read but not take part until then.
+    suspended_until = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
     @property
     def is_active(self):
