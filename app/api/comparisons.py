@@ -175,6 +175,6 @@ def get_ranking(campaign):
     board = comparisons.get_leaderboard(current_user(), campaign_ref(campaign), limit=limit)
     return {"campaign_id": board.campaign.id, "comparisons": board.comparisons,
             "people": board.people,
-            "items": [{**comparisons.leaderboard_entry(idea),
+            "items": [{**comparisons.leaderboard_entry(idea), "title": idea.title,
                        "url": url_for("ideas.show", idea_id=idea.id, _external=True)}
                       for idea in board.ideas]}

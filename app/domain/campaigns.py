@@ -404,6 +404,13 @@ def may_edit_idea(user, idea) -> bool:
     return is_open(idea.campaign) and permissions.can_edit_idea(user, idea)
 
 
+def may_comment_on(user, idea) -> bool:
+    """Comment on (or reply under) this idea now: the person may contribute to its campaign,
+    the idea is published and a moderator has not locked its comments."""
+    return (may_contribute(user, idea.campaign) and idea.content_state is ContentState.PUBLISHED
+            and not idea.comments_locked)
+
+
 def may_change_comment(user, comment, campaign) -> bool:
     """Edit or delete one's comment now."""
     return is_open(campaign) and permissions.can_edit_comment(user, comment)

@@ -259,8 +259,9 @@ def _leaders(campaign_id, limit, offset=0):
 
 
 def leaderboard_entry(idea) -> dict:
-    """What anyone who can see the campaign may know of an idea's pairwise standing."""
-    return {"id": idea.id, "title": idea.title, "chance": round(idea.pairwise_chance, 4),
+    """An idea's pairwise standing as numbers. No title: the stream keeps entries for late
+    catch-ups, and an idea hidden later must not live on in them (pages know the titles)."""
+    return {"id": idea.id, "chance": round(idea.pairwise_chance, 4),
             "chance_low": round(idea.pairwise_chance_low, 4),
             "chance_high": round(idea.pairwise_chance_high, 4),
             "appearances": idea.pairwise_appearances}

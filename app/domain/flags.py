@@ -13,7 +13,7 @@ from sqlalchemy import and_, false, func, or_, select, update
 
 from app.domain import campaigns, comments, events, ideas, limits, permissions, search
 from app.domain.clock import utcnow
-from app.domain.errors import AuthenticationRequired, Conflict, PermissionDenied
+from app.domain.errors import AuthenticationRequired, Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line
 from app.domain.validation import FieldErrors
 from app.extensions import db
@@ -62,7 +62,9 @@ def flag_idea(user, idea_id, *, reason, note=""):
 def flag_comment(user, comment_id, *, reason, note=""):
     """Report a comment to the moderators, once per person. Not one's own."""
     comment = comments.get_comment(user, comment_id)
-    return _flag(user, comment.idea, comment, reason, note)
+    if comments.is_withheld(user, comment):
+        raise NotFound(_l("We could not find that comment."))
+    return _flag(user, db.session.get(Idea, comment.idea_id), comment, reason, note)
 
 
 def _flag(user, idea, comment, reason, note):

@@ -153,3 +153,18 @@ def current_merge_of(idea):
     return db.session.scalar(select(IdeaMerge).where(IdeaMerge.source_id == idea.id,
                                                      IdeaMerge.undone_at.is_(None))
                              .order_by(IdeaMerge.id.desc()).limit(1))
+
+
+MERGE_TARGETS_MAX = 200
+
+
+def merge_targets(actor, idea_id, *, limit=MERGE_TARGETS_MAX):
+    """The ideas a moderator could merge ``idea_id`` into, newest first: the other published
+    ideas of its campaign that are not merged themselves. Empty for people who may not merge."""
+    if not permissions.can_moderate(actor):
+        return []
+    idea = ideas.get_idea(actor, idea_id)
+    return db.session.scalars(
+        select(Idea).where(Idea.campaign_id == idea.campaign_id, Idea.id != idea.id,
+                           Idea.merged_into_id.is_(None), ideas.published_clause())
+        .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(limit)).all()

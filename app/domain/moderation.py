@@ -4,9 +4,9 @@ Every action here is appended to the audit log."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select, union_all
 
-from app.domain import audit, comments, events, flags, ideas, notifications, permissions
+from app.domain import audit, campaigns, comments, events, flags, ideas, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block
@@ -333,3 +333,59 @@ def set_comments_locked(actor, idea_id, *, locked, reason=""):
                        reason=reason)
     db.session.commit()
     return idea
+
+
+# --- waiting for approval ---------------------------------------------------------------------
+
+@dataclass
+class PendingItem:
+    key: str
+    idea: Idea
+    comment: Comment | None
+    created_at: object
+
+    @property
+    def kind(self):
+        return "comment" if self.comment is not None else "idea"
+
+
+def list_pending(user, *, campaign_id=None, kind=None, page=1, per_page=flags.PER_PAGE):
+    """Ideas and comments waiting for a moderator's approval (pre-moderated campaigns),
+    longest waiting first, one page at a time (a ``flags.QueuePage`` of ``PendingItem``).
+
+    Filters: a campaign (id or slug) and the kind of item ("idea" or "comment"); pages
+    forgive bad values and fall back to defaults, like the flag queue.
+    """
+    _require_moderator(user)
+    campaign = campaigns.get_campaign(user, campaign_id) if campaign_id not in (None, "") else None
+    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 1 else 1
+    pending_ideas = (select(literal_column("'idea'").label("kind"), Idea.id.label("id"),
+                            Idea.created_at.label("created_at"))
+                     .where(Idea.content_state == ContentState.PENDING))
+    pending_comments = (select(literal_column("'comment'").label("kind"), Comment.id.label("id"),
+                               Comment.created_at.label("created_at"))
+                        .join(Idea, Idea.id == Comment.idea_id)
+                        .where(Comment.content_state == ContentState.PENDING,
+                               Comment.deleted_at.is_(None)))
+    if campaign is not None:
+        pending_ideas = pending_ideas.where(Idea.campaign_id == campaign.id)
+        pending_comments = pending_comments.where(Idea.campaign_id == campaign.id)
+    parts = {"idea": [pending_ideas], "comment": [pending_comments]}.get(
+        kind, [pending_ideas, pending_comments])
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    total = db.session.scalar(select(func.count()).select_from(rows))
+    found = db.session.execute(select(rows.c.kind, rows.c.id, rows.c.created_at)
+                               .order_by(rows.c.created_at, rows.c.kind, rows.c.id)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    return flags.QueuePage(items=[_pending_item(row) for row in found], total=total, page=page,
+                           per_page=per_page)
+
+
+def _pending_item(row):
+    if row.kind == "comment":
+        comment = db.session.get(Comment, row.id)
+        return PendingItem(key=flags.comment_key(comment.id), idea=post_idea(comment),
+                           comment=comment, created_at=comment.created_at)
+    idea = db.session.get(Idea, row.id)
+    return PendingItem(key=flags.idea_key(idea.id), idea=idea, comment=None,
+                       created_at=idea.created_at)

@@ -305,7 +305,7 @@ def test_the_refit_goes_into_the_live_stream_without_declined_ideas(campaign, mo
     stream = events.events_after(campaign.id, 0, include_moderated=False)
     update = [e for e in stream if e["kind"] == "ranking.updated"][-1]
     assert {i["id"] for i in update["payload"]["ideas"]} == {idea.id for idea in kept}
-    assert set(update["payload"]["ideas"][0]) == {"id", "title", "chance", "chance_low",
+    assert set(update["payload"]["ideas"][0]) == {"id", "chance", "chance_low",
                                                   "chance_high", "appearances"}
 
 

@@ -75,11 +75,25 @@
   }
 
   function applyComment(kind, event) {
-    const comment = event.payload.comment;
     if (event.payload.comment_count !== undefined) applyCommentCount(event.idea_id, event.payload.comment_count);
     if (event.idea_id !== ideaId) return;
+    if (kind === "comment.hidden") {
+      // Its words are gone from the stream too; leave the marker everyone else sees.
+      const hidden = byId(`comment-${event.payload.comment_id}`);
+      const content = hidden?.querySelector(".comment-body");
+      if (content) content.textContent = text("hiddenText", "This comment was hidden by a moderator.");
+      hidden?.classList.add("comment-hidden");
+      hidden?.querySelector(".comment-actions")?.remove();
+      return;
+    }
+    const comment = event.payload.comment;
+    if (!comment) return;
     const existing = byId(`comment-${comment.id}`);
-    if (kind === "comment.created") {
+    if (kind === "comment.restored" && existing) {
+      existing.replaceWith(commentElement(comment));
+      return;
+    }
+    if (kind === "comment.created" || kind === "comment.restored") {
       if (existing) return; // our own comment, already inserted by the form
       const list = comment.parent_id
         ? document.querySelector(`[data-replies-for="${comment.parent_id}"]`)
@@ -131,32 +145,28 @@
   function percent(value) { return `${Math.round(value * 100)} %`; }
 
   function applyRanking(payload) {
-    // The leaderboard page: rebuild its list from the fresh fit (text only, never HTML).
+    // The leaderboard page: the entry carries ids and numbers only (titles stay out of the
+    // stream, so an idea hidden later leaves no trace there). Reorder the rows we have and
+    // update their numbers; an idea we have no row for means fetching the page again.
     const list = document.querySelector("[data-leaderboard]");
     if (!list) return;
     const items = payload.ideas || [];
+    const rows = new Map([...list.querySelectorAll("[data-leaderboard-idea]")]
+      .map((row) => [Number(row.dataset.leaderboardIdea), row]));
+    if (items.some((idea) => !rows.has(idea.id))) {
+      refreshMain();
+      return;
+    }
     list.replaceChildren(...items.map((idea) => {
-      const li = document.createElement("li");
-      li.dataset.leaderboardIdea = String(idea.id);
-      const link = document.createElement("a");
-      link.href = `/ideas/${idea.id}`;
-      link.textContent = idea.title;
-      const chance = document.createElement("span");
-      chance.className = "chance";
-      const meter = document.createElement("meter");
-      meter.min = 0; meter.max = 1; meter.value = idea.chance;
-      meter.setAttribute("aria-hidden", "true");
-      const strong = document.createElement("strong");
-      strong.textContent = percent(idea.chance);
-      chance.append(meter, " ", strong);
-      const meta = document.createElement("span");
-      meta.className = "meta";
+      const row = rows.get(idea.id);
+      const meter = row.querySelector("meter");
+      if (meter) meter.value = idea.chance;
+      setText(row, ".chance strong", percent(idea.chance));
       const range = (list.dataset.rangeTemplate || "{low}–{high}")
         .replace("{low}", percent(idea.chance_low)).replace("{high}", percent(idea.chance_high));
       const shown = (list.dataset.shownTemplate || "{n}").replace("{n}", idea.appearances);
-      meta.textContent = `${range} · ${shown}`;
-      li.append(link, " ", chance, " ", meta);
-      return li;
+      setText(row, "[data-leaderboard-meta]", `${range} · ${shown}`);
+      return row;
     }));
     const totals = document.querySelector("[data-leaderboard-totals]");
     if (totals && totals.dataset.template) {
@@ -164,18 +174,33 @@
     }
   }
 
+  async function applyIdeaHidden(id) {
+    byId(`idea-${id}`)?.remove(); // from any list on the page
+    if (id !== ideaId) return;
+    // Moderators and the author still see the page, with its banner; everyone else, a notice.
+    if (!(await refreshMain())) {
+      const main = document.querySelector("main");
+      const notice = document.createElement("p");
+      notice.className = "notice";
+      notice.setAttribute("role", "status");
+      notice.textContent = text("hiddenIdeaText", "A moderator has hidden this idea.");
+      if (main) main.replaceChildren(notice);
+    }
+  }
+
   async function refreshMain() {
     // Fetch the same page and swap its content: the reader asked for it, or the phase changed.
     const response = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
-    if (!response.ok) return;
+    if (!response.ok) return false;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = doc.querySelector("main");
     const main = document.querySelector("main");
-    if (!fresh || !main) return;
+    if (!fresh || !main) return false;
     main.innerHTML = fresh.innerHTML;
     lastSeq = Math.max(lastSeq, Number(doc.body.dataset.streamSeq || 0));
     newIdeas = 0;
     if (window.IdeaJam) window.IdeaJam.enhance(main);
+    return true;
   }
 
   function apply(event) {
@@ -192,6 +217,9 @@
     else if (kind.startsWith("comment.")) applyComment(kind, event);
     else if (kind === "idea.status") applyStatus(event.idea_id, event.payload.status);
     else if (kind === "ranking.updated") applyRanking(event.payload);
+    else if (kind === "idea.hidden") applyIdeaHidden(event.idea_id);
+    else if (kind === "idea.restored" && !ideaId && !byId(`idea-${event.idea_id}`)) announceNewIdea();
+    else if (["idea.comments_locked", "idea.merged", "idea.unmerged"].includes(kind) && event.idea_id === ideaId) refreshMain();
     else if (kind === "campaign.phase") refreshMain();
     else if (kind === "campaign.updated") { join(); refreshMain(); }
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
