@@ -30,7 +30,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from app.domain import accounts, campaigns, comments, comparisons, ideas, votes
+from app.domain import accounts, campaigns, comments, comparisons, flags, ideas, merges, rules, votes
 from app.domain.clock import utcnow
 from app.domain.errors import NoPairLeft
 from app.extensions import db
@@ -160,6 +160,14 @@ class _CampaignSpec:
     is_private: bool = False
     ideas: tuple = ()
     voting_mode: VotingMode = VotingMode.BOTH
+
+
+LAUNCH_CONDUCT = (
+    "- **Be kind.** Criticise ideas, never people.\n"
+    "- **Keep it confidential.** No customer data, prices under negotiation or unreleased numbers.\n"
+    "- **Stay on topic.** Ideas about launching services faster; sales pitches are removed.\n\n"
+    "請友善交流，不要張貼機密資料，並緊扣本次主題。"
+)
 
 
 LAUNCH_IDEAS = (
@@ -760,6 +768,7 @@ class _Seeder:
         for spec in CAMPAIGNS:
             if spec.key in self.campaign_ids and spec.ideas:
                 comparisons.refresh_ranking(self.campaign_ids[spec.key])
+        self.moderate_launch()
 
     def user(self, email):
         return db.session.get(User, self.user_ids[email])
@@ -939,6 +948,38 @@ class _Seeder:
                                     title=idea.title, body=idea.body, tags=list(idea.tags))
         self.idea_ids[key] = created.id
         self.idea_appeal[created.id] = {"hot": 2.0, "warm": 1.0, "split": 0.3}.get(idea.heat, 0.0)
+
+    def moderate_launch(self):
+        """Today's moderation in the open jam: its rules, a duplicate merged, a queue to work."""
+        launch = self.campaign_ids["launch"]
+        moderator = self.user(demo_email("moderator"))
+        rules.update_campaign_rules(moderator, launch, code_of_conduct=LAUNCH_CONDUCT,
+                                    premoderated_kinds=[], ideas_per_hour=10,
+                                    comments_per_minute=5, flags_per_day=20)
+        customer = self.user(demo_email("customer"))
+        porting = next(idea_id for (key, _), idea_id in self.idea_ids.items()
+                       if key == "launch" and db.session.get(Idea, idea_id).title == "Self-service number porting")
+        duplicate = ideas.submit_idea(
+            customer, launch, title="Let me move my number to you online",
+            body="I wanted to switch but the store was closed. Why can't I port my number on the website?",
+            tags=["porting"], accept_code_of_conduct=True)
+        for voter in ("staff", "partner", "aiko.tanaka"):
+            votes.cast_vote(self.user(demo_email(voter)), duplicate.id, 1)
+        merges.merge_idea(moderator, duplicate.id, into=porting,
+                          note="Same idea as “Self-service number porting”: votes and comments moved there.")
+        # Something for the queue: an off-topic post flagged by three people, a rude comment.
+        seller = self.user(demo_email("kenji.sato"))
+        offtopic = ideas.submit_idea(seller, launch, title="Cheap phone cases, 50% off this week",
+                                     body="Visit our shop for the best cases in town!", tags=["sale"],
+                                     accept_code_of_conduct=True)
+        for flagger in ("staff", "emma.clarke", "staff.zh"):
+            flags.flag_idea(self.user(demo_email(flagger)), offtopic.id, reason="off_topic")
+        target = db.session.get(Idea, porting)
+        rude = comments.add_comment(self.user(demo_email("marcus.lee")), target.id,
+                                    body="Only an idiot would still go to a store for this.",
+                                    accept_code_of_conduct=True)
+        flags.flag_comment(self.user(demo_email("olivia.brown")), rude.id, reason="abusive",
+                           note="Calls customers idiots.")
 
     def compare(self, spec, person):
         """A sitting of a few pairs; the more appealing idea usually wins, sometimes a skip."""
