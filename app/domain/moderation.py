@@ -41,6 +41,14 @@ def change_idea_status(actor, idea_id, *, status, note=""):
     if new is not None and new == idea.status:
         errors.add("status", _l("The idea already has this status."))
     errors.raise_if_any()
+    apply_status_change(actor, idea, new, note)
+    db.session.commit()
+    return idea
+
+
+def apply_status_change(actor, idea, new, note):
+    """Write a status change with its history, notifications, stream entry and audit entry,
+    inside the caller's transaction (the caller checked the actor and the input)."""
     old, now = idea.status, utcnow()
     idea.status = new
     db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=old, to_status=new, note=note,
@@ -51,8 +59,6 @@ def change_idea_status(actor, idea_id, *, status, note=""):
     audit.record_audit(actor, "idea.status", target_type="idea", target_id=idea.id,
                        campaign_id=idea.campaign_id, before={"status": old.value},
                        after={"status": new.value}, reason=note)
-    db.session.commit()
-    return idea
 
 
 def _notify_followers(actor, idea, status):

@@ -124,3 +124,8 @@ def can_sanction(user, person) -> bool:
     """Warn or suspend: moderators, never themselves and never a moderator or admin."""
     return (is_moderator(user) and person.id != user.id
             and person.role not in (Role.MODERATOR, Role.ADMIN))
+
+
+def can_view_board(user) -> bool:
+    """The shortlisting board: moderators move the cards, executives follow them."""
+    return is_authenticated(user) and user.role in (Role.MODERATOR, Role.ADMIN, Role.EXECUTIVE)

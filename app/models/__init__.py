@@ -13,14 +13,16 @@ from app.models.idea_merge import IdeaMerge
 from app.models.idea_status import IdeaStatus, IdeaStatusChange
 from app.models.invite import Invite
 from app.models.notification import Notification, NotificationKind
+from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterion, ReviewScore
 from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
     "CampaignEvent", "CampaignPremoderation", "Comment", "Comparison", "ComparisonChoice",
-    "ConductAcceptance", "ContentState", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",
+    "ConductAcceptance", "ContentState", "Decision", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",
     "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
-    "NotificationKind", "ParticipantKind", "Phase", "Role", "Tag", "User", "Vote", "VotingMode", "idea_tags",
+    "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
+    "ReviewScore", "Role", "Tag", "User", "Vote", "VotingMode", "idea_tags",
 ]
