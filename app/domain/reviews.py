@@ -21,7 +21,7 @@ from app.domain.text import clean_block, clean_line
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
 from app.models import (Decision, Idea, IdeaStatus, ParticipantKind, Review, ReviewAssignment,
-                        ReviewCriterion, ReviewScore, Tag, User)
+                        ReviewCriterion, ReviewScore, Role, Tag, User)
 
 CRITERIA_MAX = 10
 NAME_MAX = 80
@@ -129,6 +129,18 @@ def assign_reviewers(actor, idea_id, reviewer_ids):
                        after={"reviewers": sorted(existing | set(wanted))})
     db.session.commit()
     return reviewers_of(idea.id)
+
+
+def reviewer_candidates(actor, idea_id, limit=300):
+    """People a moderator may ask to review an idea (active staff and moderators, not its
+    author), for the assignment form. Empty for anyone who may not assign."""
+    if not permissions.can_moderate(actor):
+        return []
+    idea = ideas.get_idea(actor, idea_id)
+    return db.session.scalars(
+        select(User).where(User.active.is_(True), User.id != idea.author_id,
+                           (User.kind == ParticipantKind.STAFF) | User.role.in_([Role.MODERATOR, Role.ADMIN]))
+        .order_by(User.display_name).limit(limit)).all()
 
 
 def reviewers_of(idea_id):
