@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 
 from app.domain import audit, campaigns, ideas, moderation, permissions
 from app.domain.clock import utcnow
-from app.domain.errors import Conflict, PermissionDenied
+from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
@@ -372,3 +372,11 @@ def get_decision(viewer, idea_id):
     """The decision on an idea, for everyone who can see it (or None)."""
     idea = ideas.get_idea(viewer, idea_id)
     return db.session.get(Decision, idea.id)
+
+
+def require_decision(viewer, idea_id):
+    """The decision on an idea, or NotFound when none is recorded yet."""
+    decision = get_decision(viewer, idea_id)
+    if decision is None:
+        raise NotFound(_l("No decision has been recorded for this idea yet."), code="no_decision")
+    return decision
