@@ -7,8 +7,9 @@ from flask_babel import format_datetime, get_locale
 
 from app.domain import campaigns, permissions
 from app.domain.campaigns import campaign_phase
-from app.web.labels import (SORT_DESCRIPTIONS, SORT_LABELS, VOTING_MODE_LABELS, status_label,
-                              status_labels_by_value)
+from app.domain.flags import comment_key, idea_key
+from app.web.labels import (SORT_DESCRIPTIONS, SORT_LABELS, VOTING_MODE_LABELS, content_state_label,
+                              flag_reason_label, status_label, status_labels_by_value)
 
 
 def init_app(app):
@@ -26,6 +27,10 @@ def init_app(app):
             "sort_descriptions": SORT_DESCRIPTIONS,
             "voting_mode_labels": VOTING_MODE_LABELS,
             "phase_of": campaign_phase,
+            "flag_reason_label": flag_reason_label,
+            "content_state_label": content_state_label,
+            "idea_key": idea_key,  # "idea:7", as the flag queue and flags.flagged_by name items
+            "comment_key": comment_key,
             "current_locale": str(get_locale()),
             "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",
         }
@@ -39,6 +44,24 @@ def init_app(app):
 
         return {"unread": notifications.count_unread(current_user),
                 "latest": notifications.list_notifications(current_user, limit=5)}
+
+    @app.template_global()
+    def withheld(comment):
+        """The viewer may not read this comment (hidden or pending): show a marker instead."""
+        from flask_login import current_user
+
+        from app.domain import comments
+
+        return comments.is_withheld(current_user, comment)
+
+    @app.template_global()
+    def needs_conduct(campaign):
+        """The viewer must accept the campaign's code of conduct with their next post."""
+        from flask_login import current_user
+
+        from app.domain import conduct
+
+        return conduct.needs_acceptance(current_user, campaign)
 
     @app.template_filter("datetime")
     def _datetime(value: datetime, style="medium"):

@@ -14,8 +14,11 @@ register_schema("StreamEvent", {
         "campaign_id": {"type": "integer"},
         "seq": {"type": "integer", "minimum": 1, "description": "Gapless number within the campaign."},
         "kind": {"type": "string", "description": (
-            "idea.created, idea.edited, idea.counts, comment.created, comment.edited, "
-            "comment.deleted, campaign.phase; or skip: an entry the caller may not see.")},
+            "idea.created, idea.edited, idea.counts, idea.status, idea.hidden, idea.restored, "
+            "idea.merged, idea.unmerged, idea.comments_locked, comment.created, comment.edited, "
+            "comment.deleted, comment.hidden, comment.restored, campaign.phase, "
+            "campaign.updated, ranking.updated, flag.created (moderators only); or skip: an "
+            "entry the caller may not see.")},
         "idea_id": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
         "payload": {"type": "object"},
     },

@@ -8,11 +8,22 @@ from app.api.openapi import (
 )
 from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import PERSON, iso, serialize_person
-from app.domain import ideas
+from app.domain import ideas, permissions
+from app.domain.conduct import FIELD as ACCEPT_FIELD
 from app.domain.validation import FieldErrors
-from app.models import IdeaStatus
+from app.models import ContentState, IdeaStatus
 
 IDEA_FIELDS = ("title", "body", "tags")
+STATES = [s.value for s in ContentState]
+STATE = {"type": "string", "enum": STATES,
+         "description": "`published` for everyone; `pending` waits for a moderator's approval "
+                        "and `hidden` was hidden by a moderator: only the author and the "
+                        "moderators see those."}
+ACCEPT_CONDUCT = {"type": "boolean",
+                  "description": "Accept the campaign's code of conduct with this post. Until it "
+                                 "is accepted (here, or with POST /campaigns/{campaign}/"
+                                 "code-of-conduct/acceptance), posting is refused with 422 "
+                                 "`conduct_not_accepted` naming this field."}
 MY_VOTE = {"type": "integer", "enum": [-1, 0, 1],
            "description": "The caller's vote: 1 up, -1 down, 0 none. Only when authenticated."}
 
@@ -20,13 +31,24 @@ register_schema("Idea", {
     "type": "object",
     "required": ["id", "campaign_id", "title", "body", "body_html", "tags", "author",
                  "created_at", "edited_at", "version", "up_count", "down_count", "score",
-                 "comment_count", "status", "url"],
+                 "comment_count", "status", "state", "hidden_reason", "merged_into_id",
+                 "comments_locked", "moderator_edited", "url"],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
         "campaign_id": {"type": "integer"},
         "status": {"type": "string", "enum": [s.value for s in IdeaStatus],
                    "description": "Where the idea stands in the moderators' pipeline."},
+        "state": STATE,
+        "hidden_reason": {"type": "string",
+                          "description": "Why a moderator hid the idea; empty unless it is "
+                                         "hidden and the caller is its author or a moderator."},
+        "merged_into_id": nullable({"type": "integer",
+                                    "description": "The idea this duplicate was merged into."}),
+        "comments_locked": {"type": "boolean",
+                            "description": "A moderator locked the comments: none can be added."},
+        "moderator_edited": {"type": "boolean",
+                             "description": "A moderator has edited the idea's text."},
         "title": {"type": "string"},
         "body": {"type": "string", "description": "Markdown source."},
         "body_html": {"type": "string", "description": "Sanitised HTML."},
@@ -70,6 +92,7 @@ register_schema("IdeaInput", {
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX},
                  "description": "Lowercased, trimmed and de-duplicated; a leading # is dropped."},
+        ACCEPT_FIELD: ACCEPT_CONDUCT,
     },
 })
 
@@ -115,7 +138,7 @@ register_schema("FollowState", {
 })
 
 
-def serialize_idea(idea, *, my_votes=None, following=None):
+def serialize_idea(idea, viewer, *, my_votes=None, following=None):
     """``my_votes`` (idea id -> vote) is given for authenticated callers only."""
     data = {
         "id": idea.id,
@@ -133,6 +156,12 @@ def serialize_idea(idea, *, my_votes=None, following=None):
         "score": idea.score,
         "comment_count": idea.comment_count,
         "status": idea.status.value,
+        "state": idea.content_state.value,
+        "hidden_reason": ((idea.hidden_reason or "")
+                          if permissions.can_see_unpublished(viewer, idea) else ""),
+        "merged_into_id": idea.merged_into_id,
+        "comments_locked": bool(idea.comments_locked),
+        "moderator_edited": idea.moderator_edited_at is not None,
         "url": url_for("ideas.show", idea_id=idea.id, _external=True),
     }
     if my_votes is not None:
@@ -145,8 +174,8 @@ def serialize_idea(idea, *, my_votes=None, following=None):
 def idea_for_viewer(idea, user):
     """An idea with the viewer's own vote and follow state, as the idea page shows them."""
     if not user.is_authenticated:
-        return serialize_idea(idea)
-    return serialize_idea(idea, my_votes=ideas.votes_of(user, [idea.id]),
+        return serialize_idea(idea, user)
+    return serialize_idea(idea, user, my_votes=ideas.votes_of(user, [idea.id]),
                           following=ideas.is_following(user, idea.id))
 
 
@@ -181,6 +210,8 @@ IDEA_PATH = f"/ideas/<{ID_CONVERTER}:idea_id>"
                                      "maximum": ideas.PER_PAGE_MAX}, "Ideas per page."),
     ],
     responses={200: "IdeaPage"}, errors={404, 422},
+    description="Only published ideas are listed, for every caller: pending and hidden ideas "
+                "are found through the moderation queue or by their id.",
 )
 def list_ideas(campaign):
     errors = FieldErrors()
@@ -194,7 +225,7 @@ def list_ideas(campaign):
                               per_page=per_page, strict=True)
     my_votes = result.my_votes if user.is_authenticated else None
     return {
-        "items": [serialize_idea(idea, my_votes=my_votes) for idea in result.items],
+        "items": [serialize_idea(idea, user, my_votes=my_votes) for idea in result.items],
         "total": result.total,
         "page": result.page,
         "per_page": result.per_page,
@@ -204,20 +235,27 @@ def list_ideas(campaign):
 
 @bp.post("/campaigns/<campaign>/ideas")
 @operation("submitIdea", "Post an idea to an open campaign", tag="ideas", auth="required",
-           body="IdeaInput", responses={201: "Idea"}, errors={403, 404, 409})
+           body="IdeaInput", responses={201: "Idea"}, errors={403, 404, 409, 429},
+           description="In a pre-moderated campaign the idea is `pending`: only its author "
+                       "and the moderators see it until a moderator approves it. 429 "
+                       "`rate_limited` beyond the campaign's ideas per hour.")
 @token_required
 def submit_idea(campaign):
-    data = body(*IDEA_FIELDS)
+    data = body(*IDEA_FIELDS, ACCEPT_FIELD)
     title, text, tags = data.text("title"), data.text("body"), data.text_list("tags")
+    accept = data.boolean(ACCEPT_FIELD)
     data.check()
     user = current_user()
-    idea = ideas.submit_idea(user, campaign_ref(campaign), title=title, body=text, tags=tags)
+    idea = ideas.submit_idea(user, campaign_ref(campaign), title=title, body=text, tags=tags,
+                             accept_code_of_conduct=bool(accept))
     location = url_for("api.get_idea", idea_id=idea.id)
     return idea_for_viewer(idea, user), 201, {"Location": location}
 
 
 @bp.get(IDEA_PATH)
-@operation("getIdea", "One idea", tag="ideas", responses={200: "Idea"}, errors={404})
+@operation("getIdea", "One idea", tag="ideas", responses={200: "Idea"}, errors={404},
+           description="A pending or hidden idea is 404 except for its author and the "
+                       "moderators.")
 def get_idea(idea_id):
     user = current_user()
     return idea_for_viewer(ideas.get_idea(user, idea_id), user)

@@ -24,6 +24,8 @@ _PATH_PARAMETERS = {
     "comment_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The comment's id."),
     "comparison_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID},
                       "The id of a pair served to the caller."),
+    "merge_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The merge's id."),
+    "user_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The person's id."),
 }
 
 # Shared error responses: status -> (component name, description).
@@ -87,19 +89,20 @@ def query_parameter(name, schema, description, required=False):
 
 
 def operation(operation_id, summary, *, tag, auth="optional", query=(), body=None,
-              responses, errors=(), description=None):
+              body_required=True, responses, errors=(), description=None):
     """Describe the view below for the OpenAPI document.
 
     ``auth`` is "optional" (anonymous callers may read public data) or "required";
     ``responses`` maps a success status to a schema name (None for no body);
     ``errors`` lists further error statuses. 401 is always possible (a bad token is refused
-    everywhere); a body adds 400, 413 and 422.
+    everywhere); a body adds 400, 413 and 422. ``body_required=False`` lets the caller send
+    no body at all (for bodies whose fields are all optional).
     """
     def decorator(view):
         view.openapi = {
             "operation_id": operation_id, "summary": summary, "description": description,
             "tag": tag, "auth": auth, "query": list(query), "body": body,
-            "responses": dict(responses), "errors": set(errors),
+            "body_required": body_required, "responses": dict(responses), "errors": set(errors),
         }
         return view
     return decorator
@@ -124,7 +127,7 @@ def _operation(rule, spec):
         op["parameters"] = parameters
     errors = {401} | spec["errors"]
     if spec["body"]:
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": spec["body_required"],
                              "content": {"application/json": {"schema": ref(spec["body"])}}}
         errors |= {400, 413, 422}
     if spec["auth"] == "required":

@@ -4,6 +4,7 @@ Only the shape of the input is checked here (is ``title`` text, are ``tags`` a l
 what makes a value acceptable is decided by the domain.
 """
 import json
+from datetime import datetime
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -21,9 +22,12 @@ class BadRequestBody(DomainError):
     default_message = _l("The request body is not valid JSON.")
 
 
-def json_object():
-    """The request body as a dict; 400 unless it is a JSON object (any content type)."""
+def json_object(optional=False):
+    """The request body as a dict; 400 unless it is a JSON object (any content type).
+    With ``optional``, no body at all reads as an empty object."""
     raw = request.get_data(cache=True)  # 413 beyond request.max_content_length
+    if optional and not raw.strip():
+        return {}
     try:
         data = json.loads(raw) if raw.strip() else None
     except (ValueError, RecursionError):
@@ -54,15 +58,45 @@ class Body:
         self.errors.add(name, _l("Give this field as text."))
         return None
 
-    def text_list(self, name):
+    def text_list(self, name, message=None):
         """A list of strings, or None when missing or null."""
         value = self.data.get(name)
         if value is None:
             return None
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return value
-        self.errors.add(name, _l("Give tags as a list of words."))
+        self.errors.add(name, message or _l("Give tags as a list of words."))
         return None
+
+    def boolean(self, name):
+        """true or false, or None when missing or null."""
+        value = self.data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        self.errors.add(name, _l("Give this field as true or false."))
+        return None
+
+    def aware_datetime(self, name):
+        """An ISO-8601 date and time with its UTC offset (or Z), or None when missing or null."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.utcoffset() is not None:
+                return parsed
+        self.errors.add(name, _l("Enter a date and time such as 2026-12-01T09:00Z."))
+        return None
+
+    def require(self, *names):
+        """Report each of these fields that is missing or null (for bodies that replace
+        everything, where leaving a field out must not quietly clear it)."""
+        for name in names:
+            if self.data.get(name) is None:
+                self.errors.add(name, _l("This field is required."))
 
     def optional_id(self, name):
         """A positive integer id, or None when missing or null."""
@@ -82,9 +116,10 @@ class Body:
         self.errors.raise_if_any()
 
 
-def body(*allowed):
-    """Parse the JSON object body, allowing only the named fields."""
-    return Body(json_object(), set(allowed))
+def body(*allowed, optional=False):
+    """Parse the JSON object body, allowing only the named fields; ``optional`` accepts
+    a request without a body (every field then missing)."""
+    return Body(json_object(optional), set(allowed))
 
 
 def query_int(name, errors):

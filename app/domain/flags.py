@@ -170,7 +170,10 @@ def list_flag_queue(user, *, campaign_id=None, kind=None, reason=None, q=None, p
         errors.add("kind", _l("Choose ideas or comments."))
         kind = None
     reason = parse_reason(reason, errors) if reason not in (None, "") else None
-    q = clean_line(q)[:QUERY_MAX] if isinstance(q, str) else ""
+    q = clean_line(q) if isinstance(q, str) else ""
+    if len(q) > QUERY_MAX:
+        errors.add("q", _l("Use at most %(n)d characters.", n=QUERY_MAX))
+        q = q[:QUERY_MAX]
     page = _bounded(errors, "page", page, 1, 1_000_000)
     per_page = _bounded(errors, "per_page", per_page, PER_PAGE, PER_PAGE_MAX)
     if strict:

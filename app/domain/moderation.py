@@ -217,10 +217,12 @@ def dismiss_flags(actor, key, *, reason=""):
     """Settle the open flags on an item without changing it."""
     _require_moderator(actor)
     target = _target_of(actor, key)
+    reason = _reason(reason, required=False)
     count = flags.resolve_flags(actor, key, FlagOutcome.DISMISSED)
     if count == 0:
+        db.session.rollback()
         raise Conflict(_l("There are no open flags on this."), code="no_open_flags")
-    _post_audit(actor, "flags.dismiss", target, target.content_state, _reason(reason, required=False))
+    _post_audit(actor, "flags.dismiss", target, target.content_state, reason)
     db.session.commit()
     return count
 
@@ -300,6 +302,8 @@ def edit_idea_as_moderator(actor, idea_id, *, title, body, tags=None, reason):
     idea = _idea_for_moderation(actor, idea_id)
     reason = _reason(reason)
     before = {"title": idea.title, "body": idea.body}
+    if tags is None:  # left out: the tags stay as they are
+        tags = [t.name for t in idea.tags]
     if ideas.apply_idea_edit(actor, idea, title, body, tags):
         audit.record_audit(actor, "idea.moderator_edit", target_type="idea", target_id=idea.id,
                            campaign_id=idea.campaign_id, before=before,

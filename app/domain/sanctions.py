@@ -15,6 +15,8 @@ REASON_MAX = 1_000
 
 
 def _person(actor, user_id):
+    if not permissions.can_moderate(actor):  # before the look-up: ids must not leak
+        raise PermissionDenied()
     user_id = parse_id(user_id)
     person = db.session.get(User, user_id) if user_id is not None else None
     if person is None:
@@ -65,12 +67,15 @@ def suspend_person(actor, user_id, *, until, reason):
 
 def lift_suspension(actor, user_id, *, reason=""):
     person = _person(actor, user_id)
+    errors = FieldErrors()
+    reason = errors.text("reason", clean_block(reason) if isinstance(reason, str) else "",
+                         max_length=REASON_MAX, required=False)
+    errors.raise_if_any()
     if not permissions.is_suspended(person):
         raise Conflict(_l("This person is not suspended."), code="not_suspended")
     before = {"suspended_until": person.suspended_until.isoformat()}
     person.suspended_until, person.suspension_reason = None, ""
     audit.record_audit(actor, "person.unsuspend", target_type="user", target_id=person.id,
-                       before=before, after={"suspended_until": None},
-                       reason=clean_block(reason) if isinstance(reason, str) else "")
+                       before=before, after={"suspended_until": None}, reason=reason)
     db.session.commit()
     return person

@@ -1,12 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 
 class IdeaForm(FlaskForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("Your idea (Markdown)"))
     tags = StringField(_l("Tags"), description=_l("Separate tags with commas, e.g. mobile, billing."))
+    # Shown when the campaign's code of conduct is still to be accepted (conduct.FIELD).
+    accept_code_of_conduct = BooleanField(_l("I have read and accept the code of conduct"))
 
 
 class FollowForm(FlaskForm):

@@ -9,7 +9,7 @@ from app.domain import campaigns, ideas, permissions
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.campaigns import CampaignForm, ExtendForm, PhaseForm
 from app.forms.ideas import IdeaForm
-from app.models import Phase
+from app.models import ContentState, Phase
 from app.web.helpers import apply_field_errors, local_to_utc, utc_to_local
 
 bp = Blueprint("campaigns", __name__)
@@ -51,11 +51,15 @@ def post_idea(slug):
         return render_campaign(campaign, idea_form=form, status=422)
     try:
         idea = ideas.submit_idea(current_user, campaign.id, title=form.title.data,
-                                 body=form.body.data, tags=form.tags.data)
+                                 body=form.body.data, tags=form.tags.data,
+                                 accept_code_of_conduct=form.accept_code_of_conduct.data)
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_campaign(campaign, idea_form=form, status=error.status)
-    flash(_("Your idea is posted."), "success")
+    if idea.content_state is ContentState.PUBLISHED:
+        flash(_("Your idea is posted."), "success")
+    else:
+        flash(_("Your idea is waiting for a moderator's approval."), "info")
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
 

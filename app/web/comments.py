@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.domain import comments, ideas, permissions
-from app.domain.errors import CampaignNotOpen, ValidationError
+from app.domain.errors import CampaignNotOpen, Conflict, ValidationError
 from app.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
 from app.web.helpers import apply_field_errors, login_required, wants_json
 from app.web.ideas import render_idea
@@ -23,19 +23,24 @@ def create(idea_id):
     form.validate_on_submit()
     if wants_json():
         comment = comments.add_comment(current_user, idea_id, body=form.body.data,
-                                       parent_id=form.parent_id.data or None)
+                                       parent_id=form.parent_id.data or None,
+                                       accept_code_of_conduct=form.accept_code_of_conduct.data)
         return _comment_json(comment), 201
     idea = ideas.get_idea(current_user, idea_id)
     try:
         comment = comments.add_comment(current_user, idea.id, body=form.body.data,
-                                       parent_id=form.parent_id.data or None)
+                                       parent_id=form.parent_id.data or None,
+                                       accept_code_of_conduct=form.accept_code_of_conduct.data)
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_idea(idea, comment_form=form, status=error.status)
-    except CampaignNotOpen as error:
+    except Conflict as error:  # the campaign closed, or a moderator locked the comments
         flash(str(error.message), "error")
         return redirect(url_for("ideas.show", idea_id=idea.id))
-    flash(_("Your comment is posted."), "success")
+    if comment.is_published:
+        flash(_("Your comment is posted."), "success")
+    else:
+        flash(_("Your comment is waiting for a moderator's approval."), "info")
     return redirect(_comment_url(comment))
 
 

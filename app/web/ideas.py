@@ -3,11 +3,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.domain import comments, ideas, moderation, permissions
+from app.domain import comments, flags, ideas, merges, moderation, permissions, reviews
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.comments import CommentForm
-from app.forms.moderation import StatusForm
+from app.forms.flags import FlagForm
 from app.forms.ideas import FollowForm, IdeaForm
+from app.forms.moderation import StatusForm
 from app.web.helpers import apply_field_errors, redirect_next
 
 bp = Blueprint("ideas", __name__)
@@ -15,21 +16,36 @@ bp = Blueprint("ideas", __name__)
 
 def render_idea(idea, *, comment_form=None, status_form=None, status=200):
     """The idea page; forms passed in keep what the person typed and its errors."""
+    threads = comments.list_comments(current_user, idea.id)
     return render_template(
-        "ideas/show.html", idea=idea, campaign=idea.campaign,
-        threads=comments.list_comments(current_user, idea.id),
+        "ideas/show.html", idea=idea, campaign=idea.campaign, threads=threads,
         status_history=moderation.list_status_history(current_user, idea.id),
         status_form=status_form or StatusForm(formdata=None),
         following=ideas.is_following(current_user, idea.id),
         my_votes=ideas.votes_of(current_user, [idea.id]),
         comment_form=comment_form or CommentForm(formdata=None),
         follow_form=FollowForm(formdata=None), body_max=comments.BODY_MAX,
+        merged=merges.merged_into_this(current_user, idea.id),
+        merge_targets=merges.merge_targets(current_user, idea.id),
+        flagged=flags.flagged_by(current_user, _post_keys(idea, threads)),
+        flag_form=FlagForm(formdata=None),
+        decision=reviews.get_decision(current_user, idea.id),
+        is_reviewer=reviews.is_assigned(current_user, idea.id),
     ), status
+
+
+def _post_keys(idea, threads):
+    """The idea and every comment on its page, as flags name them."""
+    return [flags.idea_key(idea.id)] + [flags.comment_key(c.id) for top, replies in threads
+                                        for c in (top, *replies)]
 
 
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id):
-    return render_idea(ideas.get_idea(current_user, idea_id))
+    idea = ideas.get_idea(current_user, idea_id)
+    if idea.merged_into_id is not None:  # a merged idea lives on in the one it was merged into
+        return redirect(url_for("ideas.show", idea_id=idea.merged_into_id, _anchor=f"merged-{idea.id}"))
+    return render_idea(idea)
 
 
 @bp.get("/ideas/<int:idea_id>/versions")

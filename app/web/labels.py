@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.domain.ideas import IdeaSort
-from app.models import IdeaStatus, VotingMode
+from app.models import ContentState, FlagReason, IdeaStatus, VotingMode
 
 STATUS_LABELS = {
     IdeaStatus.SUBMITTED: _l("Submitted"),
@@ -51,3 +51,25 @@ VOTING_MODE_LABELS = {
     VotingMode.UP_DOWN: _l("Up/down votes only"),
     VotingMode.PAIRWISE: _l("Comparing pairs only"),
 }
+
+FLAG_REASON_LABELS = {
+    FlagReason.OFF_TOPIC: _l("Off-topic"),
+    FlagReason.ABUSIVE: _l("Abusive"),
+    FlagReason.DUPLICATE: _l("Duplicate"),
+    FlagReason.CONFIDENTIAL: _l("Confidential"),
+    FlagReason.OTHER: _l("Other"),
+}
+
+CONTENT_STATE_LABELS = {
+    ContentState.PUBLISHED: _l("Published"),
+    ContentState.PENDING: _l("Waiting for approval"),
+    ContentState.HIDDEN: _l("Hidden"),
+}
+
+
+def flag_reason_label(reason):
+    return FLAG_REASON_LABELS.get(reason, getattr(reason, "value", reason))
+
+
+def content_state_label(state):
+    return CONTENT_STATE_LABELS.get(state, getattr(state, "value", state))

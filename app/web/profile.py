@@ -1,23 +1,41 @@
 """Public profiles, the person's own settings and their API tokens."""
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.domain import accounts, api_tokens, comments, ideas
+from app.domain.clock import utcnow
 from app.domain.errors import ValidationError
 from app.forms.admin import RevokeForm
 from app.forms.profile import ProfileForm, TokenForm
-from app.web.helpers import apply_field_errors
+from app.forms.sanctions import LiftSuspensionForm, SuspendForm, WarnForm
+from app.web.helpers import apply_field_errors, utc_to_local
 
 bp = Blueprint("profile", __name__)
+
+# What the suspend form offers first; the moderator picks the actual end.
+SUSPENSION_DEFAULT = timedelta(days=7)
 
 
 @bp.get("/people/<int:user_id>")
 def person(user_id):
-    person = accounts.get_user(user_id)
-    return render_template("profile/person.html", person=person,
-                           ideas=ideas.list_ideas_by_author(current_user, person.id),
-                           comments=comments.list_comments_by_author(current_user, person.id))
+    return render_person(accounts.get_user(user_id))
+
+
+def render_person(person, *, warn_form=None, suspend_form=None, status=200):
+    """A person's page; for moderators with the warn and suspend forms (kept as typed)."""
+    if suspend_form is None:
+        suspend_form = SuspendForm(formdata=None, prefix="suspend",
+                                   until=utc_to_local(utcnow() + SUSPENSION_DEFAULT))
+    return render_template(
+        "profile/person.html", person=person,
+        ideas=ideas.list_ideas_by_author(current_user, person.id),
+        comments=comments.list_comments_by_author(current_user, person.id),
+        warn_form=warn_form or WarnForm(formdata=None, prefix="warn"), suspend_form=suspend_form,
+        lift_form=LiftSuspensionForm(formdata=None, prefix="lift"),
+    ), status
 
 
 def render_settings(*, form=None, token_form=None, new_token=None, status=200):

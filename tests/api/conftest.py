@@ -5,8 +5,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from app.api.openapi import build_document, openapi_path
-from app.domain import api_tokens
+from app.domain import api_tokens, rules
 from app.extensions import db
+from app.models import Role
 from tests import factories
 
 
@@ -131,3 +132,19 @@ def count(model):
 
 def error_of(response):
     return response.get_json()["error"]
+
+
+@pytest.fixture
+def moderator(app):
+    return factories.make_user(role=Role.MODERATOR)
+
+
+# Who may and who may not moderate.
+MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
+OTHER_ROLES = (Role.PARTICIPANT, Role.EXECUTIVE)
+
+
+def set_rules(campaign, **changes):
+    """Change some of a campaign's rules through the domain, keeping the others."""
+    return rules.update_campaign_rules(factories.make_admin(), campaign.id,
+                                       **{**rules.rules_of(campaign), **changes})

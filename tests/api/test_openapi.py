@@ -102,7 +102,8 @@ def test_every_operation_answers_as_documented(api, admin, document):
     api.put(i + "/vote", token=voter_token, json={"value": "up"})
     api.delete(i + "/vote", token=voter_token)
     comment = api.post(i + "/comments", token=voter_token, json={"body": "Nice"}).get_json()
-    api.post(i + "/comments", token=author_token, json={"body": "Thanks", "parent_id": comment["id"]})
+    reply = api.post(i + "/comments", token=author_token,
+                     json={"body": "Thanks", "parent_id": comment["id"]}).get_json()
     api.get(i + "/comments")
     api.get(f"/api/v1/comments/{comment['id']}")
     api.patch(f"/api/v1/comments/{comment['id']}", token=voter_token, json={"body": "Very nice"})
@@ -112,10 +113,69 @@ def test_every_operation_answers_as_documented(api, admin, document):
     moderator_token = api.token_for(factories.make_user(role=Role.MODERATOR))
     api.put(i + "/status", token=moderator_token, json={"status": "shortlisted", "note": "Yes"})
     api.get(i + "/status-history")
-    api.post(c + "/ideas", token=author_token, json={"title": "Second walk-through idea", "body": "B"})
+    second = api.post(c + "/ideas", token=author_token,
+                      json={"title": "Second walk-through idea", "body": "B"}).get_json()
     pair = api.post(c + "/comparisons", token=voter_token).get_json()
     api.post(f"/api/v1/comparisons/{pair['id']}/answer", token=voter_token, json={"choice": "left"})
     api.get(c + "/ranking?limit=5")
+
+    # Rules, the code of conduct and pre-moderation
+    rules = {"code_of_conduct": "Be kind.", "premoderated_kinds": ["staff"], "ideas_per_hour": 50,
+             "comments_per_minute": 50, "flags_per_day": 50}
+    api.put(c + "/rules", token=moderator_token, json=rules)
+    api.get(c + "/rules", token=voter_token)
+    api.post(c + "/code-of-conduct/acceptance", token=voter_token)
+    pending = api.post(c + "/ideas", token=author_token,
+                       json={"title": "Pending walk-through idea", "body": "B",
+                             "accept_code_of_conduct": True}).get_json()
+    api.post(f"/api/v1/ideas/{pending['id']}/approve", token=moderator_token)
+    s = f"/api/v1/ideas/{second['id']}"
+    pending_comment = api.post(s + "/comments", token=voter_token, json={"body": "Hm"}).get_json()
+    api.post(f"/api/v1/comments/{pending_comment['id']}/approve", token=moderator_token)
+
+    # Flags, the queue and acting on it
+    r = f"/api/v1/comments/{reply['id']}"
+    api.post(i + "/flags", token=voter_token, json={"reason": "off_topic"})
+    api.post(r + "/flags", token=voter_token, json={"reason": "other", "note": "Spam"})
+    api.get(f"/api/v1/moderation/queue?campaign={campaign.slug}&kind=idea&reason=off_topic"
+            "&q=walk&page=1&per_page=10", token=moderator_token)
+    api.post("/api/v1/moderation/dismiss", token=moderator_token, json={"key": f"idea:{idea['id']}"})
+    api.post(r + "/hide", token=moderator_token, json={"reason": "Spam"})
+    api.post(r + "/restore", token=moderator_token)
+    api.put(r + "/moderator-edit", token=moderator_token, json={"body": "Thanks!", "reason": "Tidy"})
+    api.post("/api/v1/moderation/bulk", token=moderator_token,
+             json={"action": "hide", "keys": [f"comment:{reply['id']}"], "reason": "Spam"})
+    api.post(i + "/hide", token=moderator_token, json={"reason": "Off topic"})
+    api.post(i + "/restore", token=moderator_token, json={"reason": "On second thought"})
+    api.put(i + "/moderator-edit", token=moderator_token,
+            json={"title": "Walk-through idea", "body": "Tidier body", "tags": ["walk"],
+                  "reason": "Tidy"})
+    api.put(i + "/comments-lock", token=moderator_token, json={"locked": True, "reason": "Heated"})
+
+    # Merges
+    merge = api.post(s + "/merge", token=moderator_token,
+                     json={"into": idea["id"], "note": "Same idea"}).get_json()
+    api.post(f"/api/v1/merges/{merge['id']}/undo", token=moderator_token, json={"reason": "Oops"})
+
+    # Warnings and suspensions
+    u = f"/api/v1/users/{voter.id}"
+    api.post(u + "/warn", token=moderator_token, json={"reason": "Mind your tone"})
+    api.post(u + "/suspension", token=moderator_token,
+             json={"until": "2999-01-01T00:00:00+08:00", "reason": "Cool down"})
+    api.delete(u + "/suspension?reason=Served", token=moderator_token)
+
+    # Shortlisting and review
+    p = f"/api/v1/ideas/{pending['id']}"
+    criteria = api.put(c + "/review-criteria", token=moderator_token,
+                       json={"criteria": [{"name": "Impact", "weight": 1}]}).get_json()["items"]
+    api.post(c + "/board/moves", token=moderator_token,
+             json={"idea_ids": [pending["id"]], "status": "shortlisted"})
+    api.put(p + "/reviewers", token=moderator_token, json={"reviewer_ids": [voter.id]})
+    api.put(p + "/review", token=voter_token, json={"scores": {str(criteria[0]["id"]): 4}})
+    api.get(c + "/board", token=moderator_token)
+    api.put(p + "/decision", token=moderator_token,
+            json={"outcome": "selected", "owner_id": author.id, "note": "Go"})
+    api.get(p + "/decision")
 
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()

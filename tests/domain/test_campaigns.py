@@ -136,3 +136,21 @@ def test_may_predicates_join_the_phase_and_the_permission(app, clock, admin):
     assert not campaigns.may_vote_on(staff, idea)
     assert not campaigns.may_edit_idea(idea.author, idea)
     assert not campaigns.may_change_comment(comment.author, comment, campaign)
+
+
+def test_may_comment_on_needs_a_published_idea_with_open_comments(app, clock, admin):
+    from app.domain import moderation
+
+    campaign = f.make_campaign(admin)
+    idea = f.make_idea(campaign)
+    moderator, staff = f.make_user(role=Role.MODERATOR), f.make_user()
+    assert campaigns.may_comment_on(staff, idea)
+    moderation.set_comments_locked(moderator, idea.id, locked=True)
+    assert not campaigns.may_comment_on(staff, idea) and not campaigns.may_comment_on(moderator, idea)
+    moderation.set_comments_locked(moderator, idea.id, locked=False)
+    moderation.hide_idea(moderator, idea.id, reason="Checking")
+    assert not campaigns.may_comment_on(idea.author, idea)
+    moderation.restore_idea(moderator, idea.id)
+    assert campaigns.may_comment_on(staff, idea)
+    clock.advance(timedelta(days=3))
+    assert not campaigns.may_comment_on(staff, idea)

@@ -344,3 +344,47 @@ def test_moderators_and_admins_may(campaign, action, role):
         target.content_state = ContentState.PENDING
         db.session.commit()
     MODERATOR_ACTIONS[action](actor, idea, comment)
+
+
+# --- what the moderator pages list ------------------------------------------------------------
+
+def test_list_pending_shows_what_waits_for_approval_longest_waiting_first(app, clock, admin, moderator):
+    campaign, other = f.make_campaign(admin), f.make_campaign(admin)
+    for jam in (campaign, other):
+        rules.update_campaign_rules(moderator, jam.id, code_of_conduct="", premoderated_kinds=["customer"],
+                                    ideas_per_hour=10, comments_per_minute=5, flags_per_day=20)
+    customer = f.make_user(kind=ParticipantKind.CUSTOMER)
+    published = f.make_idea(campaign, title="A staff idea")
+    first = f.make_idea(campaign, customer, title="First waiting idea")
+    clock.advance(timedelta(minutes=1))
+    comment = f.make_comment(published, customer, body="A waiting comment")
+    clock.advance(timedelta(minutes=1))
+    elsewhere = f.make_idea(other, customer, title="Waiting elsewhere")
+
+    page = moderation.list_pending(moderator)
+    assert [item.key for item in page.items] == [
+        flags.idea_key(first.id), flags.comment_key(comment.id), flags.idea_key(elsewhere.id)]
+    assert page.total == 3 and page.items[1].kind == "comment" and page.items[1].idea.id == published.id
+    assert [i.key for i in moderation.list_pending(moderator, campaign_id=campaign.slug).items] == [
+        flags.idea_key(first.id), flags.comment_key(comment.id)]
+    assert [i.key for i in moderation.list_pending(moderator, kind="comment").items] == [
+        flags.comment_key(comment.id)]
+    two_per_page = moderation.list_pending(moderator, per_page=2, page=2)
+    assert [i.key for i in two_per_page.items] == [flags.idea_key(elsewhere.id)]
+    assert two_per_page.has_prev and not two_per_page.has_next
+
+    moderation.approve_idea(moderator, first.id)
+    assert flags.idea_key(first.id) not in {i.key for i in moderation.list_pending(moderator).items}
+    with pytest.raises(PermissionDenied):
+        moderation.list_pending(customer)
+
+
+def test_merge_targets_offer_the_other_published_unmerged_ideas(app, campaign, moderator):
+    from app.domain import merges
+
+    idea, target, merged, hidden = (f.make_idea(campaign) for _ in range(4))
+    f.make_idea(f.make_campaign(), title="Another campaign's idea")
+    merges.merge_idea(moderator, merged.id, into=target.id)
+    moderation.hide_idea(moderator, hidden.id, reason="Spam")
+    assert [i.id for i in merges.merge_targets(moderator, idea.id)] == [target.id]
+    assert merges.merge_targets(f.make_user(), idea.id) == []

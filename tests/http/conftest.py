@@ -1,7 +1,10 @@
 """Helpers for the page tests."""
+import html
 import re
 
 import pytest
+
+from app.models import Role
 from tests import factories
 
 
@@ -9,6 +12,11 @@ from tests import factories
 def member(app):
     """A staff participant, in the audience of the default campaign."""
     return factories.make_user(display_name="Mia Member")
+
+
+@pytest.fixture
+def moderator(app):
+    return factories.make_user(role=Role.MODERATOR, display_name="Mo Moderator")
 
 
 @pytest.fixture
@@ -23,6 +31,11 @@ def login(auth):
 
 def text_of(response):
     return response.get_data(as_text=True)
+
+
+def page_text(response):
+    """The response's text with HTML entities decoded (apostrophes, quotes), for messages."""
+    return html.unescape(text_of(response))
 
 
 def html_lang(response):

@@ -106,3 +106,15 @@ def test_reviews_stay_private(client, campaign, member, login):
     page = text_of(client.get(f"/ideas/{idea.id}/review"))
     assert "Your review" not in page and "Review summary" not in page and "Final decision" not in page
     assert not re.search(r'name="score_\d+"', page)
+
+
+def test_participants_read_the_decision_on_the_idea(client, campaign, member, login):
+    mod = moderator()
+    owner = factories.make_user(display_name="Olga Owner")
+    idea = factories.make_idea(campaign)
+    reviews.record_decision(mod, idea.id, outcome="selected", owner_id=owner.id,
+                            note="Pilot in the Taipei stores from March.")
+    login(member)
+    page = text_of(client.get(f"/ideas/{idea.id}"))
+    assert "Pilot in the Taipei stores from March." in page and "Olga Owner" in page
+    assert f"/ideas/{idea.id}/review" not in page

@@ -330,3 +330,53 @@ def test_pairwise_answers_refit_the_leaderboard_live(live, connect):
     other = api.call("POST", f"/comparisons/{pair['id']}/answer", jam.voter_tokens[-2],
                      json={"choice": "right"})
     assert other.status_code == 404
+
+
+def catch_up_everything(client, campaign_id, after=0):
+    events, more = [], True
+    while more:
+        reply = client.call("catch_up", {"campaign_id": campaign_id, "after": after})
+        assert reply["ok"], reply
+        events += reply["events"]
+        more = reply["more"]
+        after = events[-1]["seq"] if events else after
+    return events
+
+
+def test_hidden_posts_leave_every_socket_payload(live, connect):
+    """A moderator hides an idea and a comment: viewers get the removal, never the words again,
+    not even by catching up from the start; moderators still see everything."""
+    jam, _server, api = live
+    viewer = connect(jam.tokens["staff"])
+    viewer.join(jam.campaign_id)
+    moderator = connect(jam.tokens["moderator"])
+    moderator.join(jam.campaign_id)
+    posted = api.call("POST", f"/campaigns/{jam.campaign_id}/ideas", jam.tokens["author"],
+                      json={"title": "Quarterly numbers before they are public", "body": "Revenue 123"})
+    assert posted.status_code == 201, posted.text
+    idea_id = posted.json()["id"]
+    other = jam.idea_ids[2]
+    comment = api.call("POST", f"/ideas/{other}/comments", jam.tokens["customer"],
+                       json={"body": "An insult to a colleague"}).json()
+    viewer.wait_for("campaign_event", lambda d: d.get("kind") == "comment.created"
+                    and d["payload"]["comment"]["id"] == comment["id"])
+
+    hidden = api.call("POST", f"/ideas/{idea_id}/hide", jam.tokens["moderator"],
+                      json={"reason": "Confidential"})
+    assert hidden.status_code == 200, hidden.text
+    assert api.call("POST", f"/comments/{comment['id']}/hide", jam.tokens["moderator"],
+                    json={"reason": "Insulting"}).status_code == 200
+    gone = viewer.wait_for("campaign_event", lambda d: d.get("kind") == "idea.hidden"
+                           and d.get("idea_id") == idea_id)
+    assert gone["payload"] == {}
+    viewer.wait_for("campaign_event", lambda d: d.get("kind") == "comment.hidden"
+                    and d["payload"]["comment_id"] == comment["id"])
+
+    replay = repr(catch_up_everything(connect(jam.tokens["staff"]), jam.campaign_id))
+    for words in ("Quarterly numbers", "Revenue 123", "An insult to a colleague"):
+        assert words not in replay
+    anonymous = connect()
+    anonymous.join(jam.campaign_id)
+    assert "Quarterly numbers" not in repr(catch_up_everything(anonymous, jam.campaign_id))
+    assert "Quarterly numbers" in repr(catch_up_everything(moderator, jam.campaign_id))
+    assert api.call("GET", f"/ideas/{idea_id}", jam.tokens["staff"]).status_code == 404

@@ -171,6 +171,71 @@
     }
   }
 
+  // --- the shortlisting board: drag a card to another column ------------------------------
+  // The per-card "Move to" form does the same without a mouse; this only saves the clicks.
+  function enhanceBoard(root) {
+    const board = root.querySelector ? root.querySelector("[data-board]") : null;
+    if (!board || board.dataset.enhanced) return;
+    board.dataset.enhanced = "1";
+    let dragged = null;
+    board.addEventListener("dragstart", (event) => {
+      dragged = event.target.closest(".board-card");
+      if (!dragged) return;
+      dragged.classList.add("dragging");
+      event.dataTransfer.setData("text/plain", dragged.dataset.ideaId);
+      event.dataTransfer.effectAllowed = "move";
+    });
+    board.addEventListener("dragend", () => {
+      dragged?.classList.remove("dragging");
+      for (const column of board.querySelectorAll(".drop-target")) column.classList.remove("drop-target");
+    });
+    board.addEventListener("dragover", (event) => {
+      const column = event.target.closest(".board-column");
+      if (!column || !dragged) return;
+      event.preventDefault();
+      column.classList.add("drop-target");
+    });
+    board.addEventListener("dragleave", (event) => {
+      event.target.closest(".board-column")?.classList.remove("drop-target");
+    });
+    board.addEventListener("drop", async (event) => {
+      const column = event.target.closest(".board-column");
+      if (!column || !dragged) return;
+      event.preventDefault();
+      column.classList.remove("drop-target");
+      const card = dragged;
+      const status = column.dataset.status;
+      if (card.closest(".board-column") === column) return;
+      let note = "";
+      if (status === "declined") {
+        note = window.prompt(board.dataset.notePrompt || "Why?") || "";
+        if (!note.trim()) return;
+      }
+      const body = new FormData();
+      body.append("idea_ids", card.dataset.ideaId);
+      body.append("status", status);
+      body.append("note", note);
+      const response = await fetch(board.dataset.moveUrl, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+      });
+      if (!response.ok) {
+        let data = null;
+        try { data = await response.json(); } catch (_) { data = null; }
+        window.alert(errorMessage(data));
+        return;
+      }
+      const from = card.closest(".board-column");
+      column.querySelector(".board-cards").prepend(card);
+      const select = card.querySelector("select[name=status]");
+      if (select) select.value = status;
+      for (const col of [from, column]) {
+        const count = col.querySelector("[data-column-count]");
+        if (count) count.textContent = String(col.querySelectorAll(".board-card").length);
+      }
+    });
+  }
+
   // --- comparing pairs: ← / → pick, S skips (not while typing a reason) ----------------------
   const compareKeys = { ArrowLeft: "left", ArrowRight: "right", s: "skip", S: "skip" };
   document.addEventListener("keydown", (event) => {
@@ -188,6 +253,7 @@
   });
 
   function enhance(root) {
+    enhanceBoard(root);
     enhanceVotes(root);
     enhanceComments(root);
     enhanceSelectOnFocus(root);
