@@ -2,7 +2,7 @@
 import itertools
 from datetime import timedelta
 
-from app.domain import campaigns, comments, comparisons, ideas, votes
+from app.domain import campaigns, comments, comparisons, ideas, limits, votes
 from app.domain.accounts import hash_password
 from app.domain.clock import utcnow
 from app.extensions import db
@@ -46,7 +46,7 @@ def make_campaign(admin=None, *, phase="open", audience=("staff", "partner", "cu
         "open": (now - timedelta(hours=1), now + timedelta(days=2)),
         "closed": (now - timedelta(days=3), now - timedelta(days=1)),
     }[phase]
-    return campaigns.create_campaign(
+    campaign = campaigns.create_campaign(
         admin,
         title=title or f"Campaign {next(_seq)}",
         question=fields.pop("question", "How could we launch new services faster?"),
@@ -57,6 +57,12 @@ def make_campaign(admin=None, *, phase="open", audience=("staff", "partner", "cu
         is_private=is_private,
         voting_mode=fields.pop("voting_mode", "both"),
     )
+    # Test data is set up faster than people post: pace limits stay out of the way unless a
+    # test sets them (through rules.update_campaign_rules) to test them.
+    campaign.limit_ideas_per_hour = campaign.limit_comments_per_minute = limits.LIMIT_MAX
+    campaign.limit_flags_per_day = limits.LIMIT_MAX
+    db.session.commit()
+    return campaign
 
 
 def make_idea(campaign, author=None, *, title=None, body="An idea worth trying.", tags=None):
