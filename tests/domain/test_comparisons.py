@@ -358,3 +358,20 @@ def test_each_voting_mode_offers_its_sorts(app, admin, mode, expected):
     if mode == "pairwise":
         with pytest.raises(ValidationError):
             ideas.list_ideas(None, campaign.id, sort="top", strict=True)
+
+
+def test_hidden_and_merged_ideas_are_never_served_nor_ranked(campaign, voter, moderator):
+    from app.domain import merges
+
+    kept = make_ideas(campaign, 3)
+    hidden, merged = f.make_idea(campaign, title="A hidden idea"), f.make_idea(campaign, title="A merged idea")
+    moderation.hide_idea(moderator, hidden.id, reason="Off topic")
+    merges.merge_idea(moderator, merged.id, into=kept[0].id)
+    gone = {hidden.id, merged.id}
+    for _ in range(3):
+        pair = f.answer_pair(voter, campaign, "left")
+        assert not gone & {pair.left_idea_id, pair.right_idea_id}
+    with pytest.raises(NoPairLeft):
+        comparisons.serve_pair(voter, campaign.id)
+    board = comparisons.refresh_ranking(campaign.id)
+    assert {entry["id"] for entry in board} == {idea.id for idea in kept}
