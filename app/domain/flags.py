@@ -4,7 +4,6 @@ A flag names a reason (off-topic, abusive, duplicate, confidential, or other wit
 The queue groups open flags by the item they point at, most-flagged and oldest first, and
 lets moderators search, filter and act on many items at once (see ``moderation``).
 """
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from sqlalchemy import and_, false, func, or_, select, update
 from app.domain import campaigns, comments, events, ideas, limits, permissions, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, Conflict, NotFound, PermissionDenied
+from app.domain.paging import Page
 from app.domain.text import clean_block, clean_line
 from app.domain.validation import FieldErrors
 from app.extensions import db
@@ -121,24 +121,8 @@ class QueueItem:
         return "comment" if self.comment is not None else "idea"
 
 
-@dataclass
-class QueuePage:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def has_prev(self):
-        return self.page > 1
+class QueuePage(Page):
+    """A page of the flag queue (or of posts waiting for approval)."""
 
 
 QUEUE_KINDS = ("idea", "comment")

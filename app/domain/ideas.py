@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.domain import campaigns, conduct, events, limits, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
+from app.domain.paging import Page
 from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, parse_id
@@ -255,27 +256,13 @@ def list_versions(user, idea_id):
 
 
 @dataclass
-class IdeaPage:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    my_votes: dict
-    sort: IdeaSort
-    tag: str | None
-    q: str
+class IdeaPage(Page):
+    """A page of a campaign's ideas, with the viewer's votes and the list's settings."""
 
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def has_prev(self):
-        return self.page > 1
+    my_votes: dict = None
+    sort: IdeaSort = None
+    tag: str | None = None
+    q: str = ""
 
 
 def _best_order(campaign_id):
