@@ -390,8 +390,14 @@ def may_contribute(user, campaign) -> bool:
     return is_open(campaign) and permissions.can_take_part(user, campaign)
 
 
+def takes_votes(idea) -> bool:
+    """A merged idea's votes live on in the idea it was merged into; an unpublished one
+    is not up for a vote."""
+    return idea.merged_into_id is None and idea.content_state is ContentState.PUBLISHED
+
+
 def may_vote_on(user, idea) -> bool:
-    return (is_open(idea.campaign) and allows_up_down(idea.campaign)
+    return (is_open(idea.campaign) and allows_up_down(idea.campaign) and takes_votes(idea)
             and permissions.can_vote_on_idea(user, idea))
 
 

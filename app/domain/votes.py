@@ -16,7 +16,7 @@ from app.domain import campaigns, events, ideas, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
-from app.models import ContentState, Idea, Vote
+from app.models import Idea, Vote
 
 UP, DOWN, NONE = 1, -1, 0
 _ATTEMPTS = 5
@@ -52,7 +52,7 @@ def cast_vote(user, idea_id, value):
     value = parse_vote_value(value)
     idea = ideas.get_idea(user, idea_id)
     campaigns.ensure_can_take_part(user, idea.campaign)
-    if idea.merged_into_id is not None or idea.content_state is not ContentState.PUBLISHED:
+    if not campaigns.takes_votes(idea):
         raise Conflict(_l("This idea is merged or not published, so it takes no votes."),
                        code="not_votable")
     if not campaigns.allows_up_down(idea.campaign):

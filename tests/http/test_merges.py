@@ -1,3 +1,5 @@
+import re
+
 from app.domain import merges, moderation
 from app.extensions import db
 from app.models import Idea, IdeaMerge, IdeaStatus, Role
@@ -87,3 +89,13 @@ def test_participants_cannot_merge_or_undo(client, campaign, login):
     assert client.post(f"/merges/{record.id}/undo").status_code == 403
     assert db.session.get(Idea, source.id).merged_into_id == target.id
     assert client.post("/merges/999999/undo").status_code == 404
+
+
+def test_a_merged_idea_shows_no_vote_buttons_in_the_list(client, campaign, member, login):
+    source = factories.make_idea(campaign, title="Merged away")
+    target = factories.make_idea(campaign, title="Kept idea")
+    merges.merge_idea(factories.make_user(role=Role.MODERATOR), source.id, into=target.id)
+    login(member)
+    page = text_of(client.get(f"/c/{campaign.slug}"))
+    cards = {int(m.group(1)): m.group(0) for m in re.finditer(r'<article class="card idea-card" id="idea-(\d+)">.*?</article>', page, re.S)}
+    assert "data-vote-form" not in cards[source.id] and "data-vote-form" in cards[target.id]
