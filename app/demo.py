@@ -30,7 +30,8 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from app.domain import accounts, campaigns, comments, comparisons, flags, ideas, merges, rules, votes
+from app.domain import (accounts, campaigns, comments, comparisons, flags, ideas, merges, reviews, rules,
+                        votes)
 from app.domain.clock import utcnow
 from app.domain.errors import NoPairLeft
 from app.extensions import db
@@ -980,6 +981,31 @@ class _Seeder:
                                     accept_code_of_conduct=True)
         flags.flag_comment(self.user(demo_email("olivia.brown")), rude.id, reason="abusive",
                            note="Calls customers idiots.")
+        self.shortlist_launch(launch, moderator)
+
+    def shortlist_launch(self, launch, moderator):
+        """The board mid-jam: a scorecard, the front-runners shortlisted and partly reviewed,
+        a few under review, one decided."""
+        criteria = reviews.set_review_criteria(moderator, launch, [
+            {"name": "Impact", "weight": 3}, {"name": "Feasibility", "weight": 2},
+            {"name": "Cost", "weight": 1}])
+        ranked = ideas.list_ideas(moderator, launch, sort="best", per_page=10).items
+        leaders, next_up = ranked[:5], ranked[5:8]
+        reviews.move_ideas(moderator, [i.id for i in leaders], status="shortlisted",
+                           note="Strong support from participants.")
+        reviews.move_ideas(moderator, [i.id for i in next_up], status="under_review")
+        reviewers = [self.user(demo_email(name)) for name in ("chen.zhiming", "huang.meiling", "aiko.tanaka")]
+        for n, idea in enumerate(leaders):
+            panel = [r for r in reviewers if r.id != idea.author_id][:2 if n % 2 else 3]
+            reviews.assign_reviewers(moderator, idea.id, [r.id for r in panel])
+            for reviewer in panel[: len(panel) - (n % 2)]:
+                reviews.submit_review(reviewer, idea.id, scores={
+                    c.id: max(1, min(5, 5 - n // 2 - self.rng.randint(0, 1) + (c.name == "Cost")))
+                    for c in criteria})
+        winner = leaders[0]
+        reviews.record_decision(moderator, winner.id, outcome="selected",
+                                owner_id=self.user(demo_email("chen.zhiming")).id,
+                                note="Pilot with two product lines next quarter; the owner reports back at the launch board.")
 
     def compare(self, spec, person):
         """A sitting of a few pairs; the more appealing idea usually wins, sometimes a skip."""
