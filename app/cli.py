@@ -51,6 +51,50 @@ def seed_demo_command():
     _echo_demo_logins()
 
 
+@jam.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+def backup_command(destination):
+    """Copy the SQLite database to DESTINATION while the app keeps running."""
+    from app.backup import BackupError, backup_sqlite, sqlite_path
+    from app.extensions import db
+
+    try:
+        backup_sqlite(sqlite_path(db.engine), destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {destination}.")
+
+
+@jam.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False))
+def restore_command(source):
+    """Restore a backup into this (empty) SQLite database, then migrate it to the latest schema."""
+    from flask_migrate import upgrade
+
+    from app.backup import BackupError, restore_sqlite, sqlite_path
+    from app.extensions import db
+
+    try:
+        target = sqlite_path(db.engine)
+        db.engine.dispose()
+        restore_sqlite(source, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    upgrade()
+    click.echo(f"Restored {source}.")
+
+
+@jam.command("fingerprint")
+def fingerprint_command():
+    """Print each table's row count and checksum (to compare a restore with its original)."""
+    from app.backup import fingerprints
+    from app.extensions import db
+
+    with db.engine.connect() as connection:
+        for table, (count, digest) in fingerprints(connection).items():
+            click.echo(f"{table}\t{count}\t{digest}")
+
+
 def _echo_demo_logins():
     from app.demo import DEMO_LOGINS, DEMO_PASSWORD
 
