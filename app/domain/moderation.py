@@ -109,8 +109,6 @@ def _set_state(actor, post, new_state, reason, *, action):
     """Move an idea or a comment between published, pending and hidden, with everything that
     follows: counts, the live stream, the author's notification, flags and the audit log."""
     old = post.content_state
-    if old is new_state:
-        raise Conflict(_l("Nothing to change: it is already so."), code="unchanged")
     idea = post_idea(post)
     post.content_state = new_state
     post.hidden_reason = reason if new_state is ContentState.HIDDEN else ""
@@ -157,11 +155,36 @@ def _comment_for_moderation(actor, comment_id):
     return comments.get_comment(actor, comment_id)
 
 
+# What each action does to a post: which states it fits, the state it leaves the post in, and
+# the refusal when it does not fit. Single actions and bulk actions both go through it.
+_MOVES = {
+    "hide": (lambda state: state is not ContentState.HIDDEN, ContentState.HIDDEN,
+             "unchanged", _l("Nothing to change: it is already so.")),
+    "restore": (lambda state: state is ContentState.HIDDEN, ContentState.PUBLISHED,
+                "not_hidden", _l("Only a hidden post can be restored.")),
+    "approve": (lambda state: state is ContentState.PENDING, ContentState.PUBLISHED,
+                "not_pending", _l("Only a post waiting for approval can be approved.")),
+}
+
+
+def _fits(action, post) -> bool:
+    return _MOVES[action][0](post.content_state)
+
+
+def _move(actor, post, action, reason):
+    """Apply "hide", "restore" or "approve" to an idea or a comment, or refuse (Conflict)."""
+    _fit, new_state, code, message = _MOVES[action]
+    if not _fits(action, post):
+        raise Conflict(message, code=code)
+    kind = "comment" if isinstance(post, Comment) else "idea"
+    _set_state(actor, post, new_state, reason, action=f"{kind}.{action}")
+
+
 def hide_idea(actor, idea_id, *, reason):
     """Hide an idea with a reason: it vanishes from every page, list, search, leaderboard,
     the API and open screens at once; its author is told why; its open flags are settled."""
     idea = _idea_for_moderation(actor, idea_id)
-    _set_state(actor, idea, ContentState.HIDDEN, _reason(reason), action="idea.hide")
+    _move(actor, idea, "hide", _reason(reason))
     db.session.commit()
     return idea
 
@@ -169,9 +192,7 @@ def hide_idea(actor, idea_id, *, reason):
 def restore_idea(actor, idea_id, *, reason=""):
     """Publish a hidden idea again."""
     idea = _idea_for_moderation(actor, idea_id)
-    if idea.content_state is not ContentState.HIDDEN:
-        raise Conflict(_l("Only a hidden post can be restored."), code="not_hidden")
-    _set_state(actor, idea, ContentState.PUBLISHED, _reason(reason, required=False), action="idea.restore")
+    _move(actor, idea, "restore", _reason(reason, required=False))
     db.session.commit()
     return idea
 
@@ -179,9 +200,7 @@ def restore_idea(actor, idea_id, *, reason=""):
 def approve_idea(actor, idea_id):
     """Publish an idea that was waiting for approval (pre-moderated campaigns)."""
     idea = _idea_for_moderation(actor, idea_id)
-    if idea.content_state is not ContentState.PENDING:
-        raise Conflict(_l("Only a post waiting for approval can be approved."), code="not_pending")
-    _set_state(actor, idea, ContentState.PUBLISHED, "", action="idea.approve")
+    _move(actor, idea, "approve", "")
     db.session.commit()
     return idea
 
@@ -189,26 +208,21 @@ def approve_idea(actor, idea_id):
 def hide_comment(actor, comment_id, *, reason):
     """Hide a comment with a reason: a marker takes its place everywhere, its author is told."""
     comment = _comment_for_moderation(actor, comment_id)
-    _set_state(actor, comment, ContentState.HIDDEN, _reason(reason), action="comment.hide")
+    _move(actor, comment, "hide", _reason(reason))
     db.session.commit()
     return comment
 
 
 def restore_comment(actor, comment_id, *, reason=""):
     comment = _comment_for_moderation(actor, comment_id)
-    if comment.content_state is not ContentState.HIDDEN:
-        raise Conflict(_l("Only a hidden post can be restored."), code="not_hidden")
-    _set_state(actor, comment, ContentState.PUBLISHED, _reason(reason, required=False),
-               action="comment.restore")
+    _move(actor, comment, "restore", _reason(reason, required=False))
     db.session.commit()
     return comment
 
 
 def approve_comment(actor, comment_id):
     comment = _comment_for_moderation(actor, comment_id)
-    if comment.content_state is not ContentState.PENDING:
-        raise Conflict(_l("Only a post waiting for approval can be approved."), code="not_pending")
-    _set_state(actor, comment, ContentState.PUBLISHED, "", action="comment.approve")
+    _move(actor, comment, "approve", "")
     db.session.commit()
     return comment
 
@@ -269,8 +283,6 @@ def moderate_in_bulk(actor, *, action, keys, reason=""):
     errors.raise_if_any()
     reason = _reason(reason, required=action == "hide")
     targets = [(key, _target_of(actor, key)) for key in keys]
-    wanted = {"hide": ContentState.HIDDEN, "restore": ContentState.PUBLISHED,
-              "approve": ContentState.PUBLISHED}
     done, skipped = [], {}
     for key, post in targets:
         if action == "dismiss":
@@ -280,14 +292,10 @@ def moderate_in_bulk(actor, *, action, keys, reason=""):
             else:
                 skipped[key] = "no_open_flags"
             continue
-        fits = {"hide": post.content_state is not ContentState.HIDDEN,
-                "restore": post.content_state is ContentState.HIDDEN,
-                "approve": post.content_state is ContentState.PENDING}[action]
-        if not fits:
+        if not _fits(action, post):
             skipped[key] = "unchanged"
             continue
-        kind = "comment" if isinstance(post, Comment) else "idea"
-        _set_state(actor, post, wanted[action], reason, action=f"{kind}.{action}")
+        _move(actor, post, action, reason)
         done.append(key)
     db.session.commit()
     return BulkResult(done=done, skipped=skipped)
