@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.domain import invites, permissions
+from app.domain import activity, invites, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_line
@@ -168,8 +168,10 @@ def update_profile(user, *, display_name, department=None, country=None, locale=
     department, country, locale, timezone = _check_profile(errors, department, country, locale,
                                                            timezone)
     errors.raise_if_any()
+    before = activity.segments_of(user)
     user.display_name = display_name
     user.department, user.country, user.locale, user.timezone = department, country, locale, timezone
+    activity.move_person(user, before)
     db.session.commit()
     return user
 
@@ -216,7 +218,9 @@ def update_person(actor, user_id, *, role=None, kind=None, active=None):
         raise PermissionDenied(_l("You cannot remove your own admin rights or deactivate yourself."),
                                code="self_demotion")
     before = {"role": person.role.value, "kind": person.kind.value, "active": person.active}
+    segments_before = activity.segments_of(person)
     person.role, person.kind = new_role, new_kind
+    activity.move_person(person, segments_before)
     if active is not None and active != person.active:
         person.active = active
         person.session_token = new_session_token()

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app.domain import campaigns, conduct, events, ideas, limits, notifications, permissions
+from app.domain import activity, campaigns, conduct, events, ideas, limits, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block, render_markdown
@@ -70,6 +70,7 @@ def add_comment(user, idea_id, *, body, parent_id=None, accept_code_of_conduct=F
     db.session.add(comment)
     db.session.execute(ideas.follow_idea_row(user.id, idea.id))
     db.session.flush()
+    activity.record_participation(user, idea.campaign_id, now)
     if comment.is_published:
         publish_comment(comment, idea)
     else:
@@ -86,6 +87,7 @@ def publish_comment(comment, idea, *, first_time=True):
     count = db.session.execute(update(Idea).where(Idea.id == idea.id)
                                .values(comment_count=Idea.comment_count + 1)
                                .returning(Idea.comment_count)).scalar_one()
+    activity.tally_comment(comment, comment.author, idea.campaign_id, +1)
     if first_time:
         db.session.execute(ideas.bump_trending(idea.id, ideas.WEIGHT_COMMENT))
         parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
@@ -100,6 +102,7 @@ def unpublish_comment(comment, idea):
     count = db.session.execute(update(Idea).where(Idea.id == idea.id)
                                .values(comment_count=Idea.comment_count - 1)
                                .returning(Idea.comment_count)).scalar_one()
+    activity.tally_comment(comment, comment.author, idea.campaign_id, -1)
     events.withdraw_content(comment_id=comment.id)
     events.record_campaign_event(idea.campaign_id, "comment.hidden",
                                  {"comment_id": comment.id, "comment_count": count},
@@ -158,6 +161,8 @@ def delete_comment(user, comment_id):
     """The author deletes their comment; a marker keeps the thread readable."""
     comment = _own_comment_in_open_campaign(user, comment_id)
     was_counted = comment.is_published
+    if was_counted:
+        activity.tally_comment(comment, comment.author, comment_campaign(comment).id, -1)
     comment.body, comment.body_html, comment.deleted_at = "", "", utcnow()
     count = db.session.execute(update(Idea).where(Idea.id == comment.idea_id)
                                .values(comment_count=Idea.comment_count - int(was_counted))

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.domain import campaigns, events, ideas, ranking
+from app.domain import activity, campaigns, events, ideas, ranking
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NoPairLeft, NotFound, PermissionDenied, RateLimited
 from app.domain.text import clean_line
@@ -196,6 +196,7 @@ def answer_comparison(user, comparison_id, choice, reason=None):
         raise Conflict(_l("You have already answered this pair."), code="already_answered")
     db.session.execute(update(Idea).where(Idea.id.in_([left, right]))
                        .values(pairwise_appearances=Idea.pairwise_appearances + 1))
+    activity.tally_answer(user, campaign_id, choice, now)
     if choice is not ComparisonChoice.SKIP:
         events.record_change("comparisons.changed", {"campaign_id": campaign_id})
     db.session.commit()

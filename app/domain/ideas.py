@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain import campaigns, conduct, events, limits, permissions, ranking, search
+from app.domain import activity, campaigns, conduct, events, limits, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.paging import Page
@@ -175,6 +175,8 @@ def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_con
                                     actor_id=user.id, created_at=now))
     _reindex(idea)
     db.session.execute(follow_idea_row(user.id, idea.id))
+    activity.record_participation(user, campaign.id, now)
+    activity.tally_idea(idea.id, +1)
     if idea.content_state is ContentState.PUBLISHED:
         count_published(campaign.id, +1)
     events.record_campaign_event(campaign.id, "idea.created", idea_summary(idea), idea_id=idea.id,
@@ -208,7 +210,9 @@ def apply_idea_edit(editor, idea, title, body, tags):
         return False
     now = utcnow()
     idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
-    idea.tags = _tag_rows(tag_names)
+    if tag_names != [t.name for t in idea.tags]:
+        with activity.retallied(idea):
+            idea.tags = _tag_rows(tag_names)
     idea.version += 1
     idea.edited_at = now
     db.session.add(IdeaVersion(idea_id=idea.id, number=idea.version, title=title, body=body,

@@ -8,7 +8,7 @@ is recorded (``IdeaMerge``), so an undo puts every vote back and restores A's st
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
-from app.domain import audit, comments, events, ideas, notifications, permissions
+from app.domain import activity, audit, comments, events, ideas, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block
@@ -45,6 +45,25 @@ def _announce_counts(*idea_list):
     events.record_change("comparisons.changed", {"campaign_id": idea_list[0].campaign_id})
 
 
+def _move_votes_and_mark(actor, source, target, note):
+    target_voters = set(db.session.scalars(select(Vote.user_id).where(Vote.idea_id == target.id)))
+    moved = [vote_id for vote_id, user_id in db.session.execute(
+        select(Vote.id, Vote.user_id).where(Vote.idea_id == source.id).order_by(Vote.id))
+        if user_id not in target_voters and user_id != target.author_id]
+    if moved:
+        db.session.execute(update(Vote).where(Vote.id.in_(moved)).values(idea_id=target.id))
+    record = IdeaMerge(source_id=source.id, target_id=target.id, actor_id=actor.id, note=note,
+                       source_status=source.status, moved_vote_ids=moved, created_at=utcnow())
+    db.session.add(record)
+    source.merged_into_id = target.id
+    if source.status is not IdeaStatus.DUPLICATE:
+        _status_change(actor, source, IdeaStatus.DUPLICATE, note)
+    db.session.flush()
+    _recount(source.id)
+    _recount(target.id)
+    return record
+
+
 def merge_idea(actor, source_id, *, into, note=""):
     """Merge idea ``source_id`` into idea ``into`` (moderators and admins); returns the record."""
     if not permissions.can_moderate(actor):
@@ -65,21 +84,8 @@ def merge_idea(actor, source_id, *, into, note=""):
     if source.merged_into_id is not None:
         raise Conflict(_l("This idea is already merged."), code="already_merged")
 
-    target_voters = set(db.session.scalars(select(Vote.user_id).where(Vote.idea_id == target.id)))
-    moved = [vote_id for vote_id, user_id in db.session.execute(
-        select(Vote.id, Vote.user_id).where(Vote.idea_id == source.id).order_by(Vote.id))
-        if user_id not in target_voters and user_id != target.author_id]
-    if moved:
-        db.session.execute(update(Vote).where(Vote.id.in_(moved)).values(idea_id=target.id))
-    record = IdeaMerge(source_id=source.id, target_id=target.id, actor_id=actor.id, note=note,
-                       source_status=source.status, moved_vote_ids=moved, created_at=utcnow())
-    db.session.add(record)
-    source.merged_into_id = target.id
-    if source.status is not IdeaStatus.DUPLICATE:
-        _status_change(actor, source, IdeaStatus.DUPLICATE, note)
-    db.session.flush()
-    _recount(source.id)
-    _recount(target.id)
+    with activity.retallied(source, target):
+        record = _move_votes_and_mark(actor, source, target, note)
     events.record_campaign_event(source.campaign_id, "idea.merged", {"into": target.id},
                                  idea_id=source.id)
     _announce_counts(source, target)
@@ -90,7 +96,7 @@ def merge_idea(actor, source_id, *, into, note=""):
                        campaign_id=source.campaign_id,
                        before={"status": record.source_status.value, "merged_into": None},
                        after={"status": IdeaStatus.DUPLICATE.value, "merged_into": target.id,
-                              "moved_votes": len(moved)}, reason=note)
+                              "moved_votes": len(record.moved_vote_ids)}, reason=note)
     db.session.commit()
     return record
 
@@ -113,17 +119,18 @@ def undo_merge(actor, merge_id, *, reason=""):
     if record.undone_at is not None:
         raise Conflict(_l("This merge was already undone."), code="already_undone")
     source, target = record.source, record.target
-    if record.moved_vote_ids:
-        db.session.execute(update(Vote).where(Vote.id.in_(record.moved_vote_ids),
-                                              Vote.idea_id == target.id)
-                           .values(idea_id=source.id))
-    source.merged_into_id = None
-    if source.status is not record.source_status:
-        _status_change(actor, source, record.source_status, clean_block(reason or ""))
-    record.undone_at = utcnow()
-    db.session.flush()
-    _recount(source.id)
-    _recount(target.id)
+    with activity.retallied(source, target):
+        if record.moved_vote_ids:
+            db.session.execute(update(Vote).where(Vote.id.in_(record.moved_vote_ids),
+                                                  Vote.idea_id == target.id)
+                               .values(idea_id=source.id))
+        source.merged_into_id = None
+        if source.status is not record.source_status:
+            _status_change(actor, source, record.source_status, clean_block(reason or ""))
+        record.undone_at = utcnow()
+        db.session.flush()
+        _recount(source.id)
+        _recount(target.id)
     events.record_campaign_event(source.campaign_id, "idea.unmerged", {"from": target.id},
                                  idea_id=source.id)
     _announce_counts(source, target)

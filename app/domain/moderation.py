@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal_column, select, union_all
 
-from app.domain import audit, campaigns, comments, events, flags, ideas, notifications, permissions
+from app.domain import activity, audit, campaigns, comments, events, flags, ideas, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block
@@ -50,9 +50,10 @@ def apply_status_change(actor, idea, new, note):
     """Write a status change with its history, notifications, stream entry and audit entry,
     inside the caller's transaction (the caller checked the actor and the input)."""
     old, now = idea.status, utcnow()
-    idea.status = new
-    db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=old, to_status=new, note=note,
-                                    actor_id=actor.id, created_at=now))
+    with activity.retallied(idea):
+        idea.status = new
+        db.session.add(IdeaStatusChange(idea_id=idea.id, from_status=old, to_status=new, note=note,
+                                        actor_id=actor.id, created_at=now))
     _notify_followers(actor, idea, new)
     events.record_campaign_event(idea.campaign_id, "idea.status",
                                  {"status": new.value, "note": note}, idea_id=idea.id)
@@ -110,9 +111,10 @@ def _set_state(actor, post, new_state, reason, *, action):
     follows: counts, the live stream, the author's notification, flags and the audit log."""
     old = post.content_state
     idea = post_idea(post)
-    post.content_state = new_state
-    post.hidden_reason = reason if new_state is ContentState.HIDDEN else ""
     is_comment = isinstance(post, Comment)
+    with activity.retallied(*([] if is_comment else [idea])):
+        post.content_state = new_state
+    post.hidden_reason = reason if new_state is ContentState.HIDDEN else ""
     if is_comment:
         if old is ContentState.PUBLISHED:
             comments.unpublish_comment(post, idea)

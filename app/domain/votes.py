@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.domain import campaigns, events, ideas, permissions
+from app.domain import activity, campaigns, events, ideas, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
@@ -63,7 +63,7 @@ def cast_vote(user, idea_id, value):
     user_id, idea_id, campaign_id = user.id, idea.id, idea.campaign_id  # ids survive a rollback
     for _ in range(_ATTEMPTS):
         try:
-            if _apply(user_id, idea_id, value):
+            if _apply(user, idea, value):
                 # Counts reach viewers coalesced, a few times a second (app.realtime).
                 events.record_change("votes.changed", {"campaign_id": campaign_id, "idea_id": idea_id})
             db.session.commit()
@@ -75,10 +75,12 @@ def cast_vote(user, idea_id, value):
     return vote_result(user, idea_id)
 
 
-def _apply(user_id, idea_id, value) -> bool:
-    """Write one vote change and its count deltas; False when nothing changed."""
+def _apply(user, idea, value) -> bool:
+    """Write one vote change with its count deltas and dashboard tallies; False when nothing
+    changed."""
+    user_id, idea_id = user.id, idea.id
     existing = db.session.execute(
-        select(Vote.id, Vote.value).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
+        select(Vote.id, Vote.value, Vote.created_at).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
     ).first()
     old = existing.value if existing else NONE
     if old == value:
@@ -108,6 +110,12 @@ def _apply(user_id, idea_id, value) -> bool:
     )
     if value == UP:
         db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
+    activity.record_participation(user, idea.campaign_id, now)
+    if existing is None:
+        activity.tally_vote(user, idea.campaign_id, now, +1)
+    elif value == NONE:
+        activity.tally_vote(user, idea.campaign_id, existing.created_at, -1)
+    activity.tally_votes_received(idea, up_delta)
     return True
 
 

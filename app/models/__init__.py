@@ -1,4 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
+from app.models.activity import (SITE_SCOPE, ActivityHour, ActivityPerson, Contributor, SegmentTally,
+                                 StatusTally, TagTally)
 from app.models.api_token import ApiToken
 from app.models.audit_entry import AuditEntry, AuditLogIsAppendOnly
 from app.models.campaign import (Campaign, CampaignAudience, CampaignPremoderation, ConductAcceptance,
@@ -18,6 +20,7 @@ from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote
 
 __all__ = [
+    "SITE_SCOPE", "ActivityHour", "ActivityPerson", "Contributor", "SegmentTally", "StatusTally", "TagTally",
     "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
     "CampaignEvent", "CampaignPremoderation", "Comment", "Comparison", "ComparisonChoice",
     "ConductAcceptance", "ContentState", "Decision", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",

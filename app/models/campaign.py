@@ -47,6 +47,9 @@ class Campaign(db.Model):
     limit_ideas_per_hour: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     limit_comments_per_minute: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     limit_flags_per_day: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    # Whether participants see the campaign's dashboard of ideas (leaderboard, rising ideas,
+    # totals); moderators, executives and admins always see all of it.
+    public_leaderboard: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     voting_mode: Mapped[VotingMode] = mapped_column(enum_column(VotingMode), default=VotingMode.BOTH,
                                                     server_default=VotingMode.BOTH.value)
 

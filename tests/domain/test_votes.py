@@ -104,15 +104,15 @@ def test_a_lost_race_is_retried_not_double_counted(app, campaign, monkeypatch):
     real_apply = votes._apply
     calls = {"n": 0}
 
-    def racing_apply(user_id, idea_id, value):
+    def racing_apply(user, idea, value):
         calls["n"] += 1
         if calls["n"] == 1:
             # The competing request wins the race and commits first.
-            real_apply(user_id, idea_id, value)
+            real_apply(user, idea, value)
             db.session.commit()
-            db.session.add(Vote(user_id=user_id, idea_id=idea_id, value=value))
+            db.session.add(Vote(user_id=user.id, idea_id=idea.id, value=value))
             db.session.flush()  # our own insert now violates the unique constraint
-        return real_apply(user_id, idea_id, value)
+        return real_apply(user, idea, value)
 
     monkeypatch.setattr(votes, "_apply", racing_apply)
     result = votes.cast_vote(voter, idea.id, 1)
