@@ -28,6 +28,7 @@ SCHEDULER_INTERVAL = 1.0
 
 _dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
 _dirty_rankings = set()  # campaigns with pairwise answers since their last refit here
+_dirty_dashboards = set()  # campaigns with stream entries since the last dashboard tick
 # Pairwise rankings are refitted (and the leaderboard sent) at most this often per campaign.
 RANKING_INTERVAL = 2.0
 _dirty_lock = threading.Lock()
@@ -38,6 +39,9 @@ _signed_in = {}
 # The campaign room each connection follows here (one at a time): sid -> room.
 _followed_room = {}
 GUARD_INTERVAL = 1.0
+# Site-wide dashboards hear that campaigns changed at most this often (they then re-read).
+DASHBOARD_INTERVAL = 2.0
+DASHBOARD_ROOM = "dashboards"
 
 
 def campaign_room(campaign_id, moderators=False):
@@ -67,6 +71,8 @@ def _safe_close_room(room):
 def deliver(kind, data):
     """Subscriber of app.domain.events: runs after each commit that recorded events."""
     if kind == "campaign":
+        with _dirty_lock:
+            _dirty_dashboards.add(data["campaign_id"])
         room = campaign_room(data["campaign_id"])
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=False), room)
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=True),
@@ -103,6 +109,17 @@ def flush_vote_counts():
             with _dirty_lock:
                 _dirty_counts.setdefault(campaign_id, set()).update(idea_ids)
     return sent
+
+
+def flush_dashboard_ticks():
+    """Tell site-wide dashboards which campaigns changed since the last tick (ids only: a
+    dashboard re-reads what its viewer may see)."""
+    with _dirty_lock:
+        changed = sorted(_dirty_dashboards)
+        _dirty_dashboards.clear()
+    if changed:
+        _safe_emit("dashboard_tick", {"campaign_ids": changed}, DASHBOARD_ROOM)
+    return len(changed)
 
 
 def refresh_rankings():
@@ -160,6 +177,7 @@ def start_background_tasks(app):
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
     socketio.start_background_task(_every, RANKING_INTERVAL, refresh_rankings, app)
     socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)
+    socketio.start_background_task(_every, DASHBOARD_INTERVAL, flush_dashboard_ticks, app)
 
 
 # --- the socket's own protocol ------------------------------------------------------------
@@ -244,6 +262,17 @@ def on_join_campaign(data=None):
     return {"ok": True, "campaign_id": campaign.id, "seq": seq}
 
 
+def on_follow_dashboard(data=None):
+    """Hear when any campaign changes, for the site-wide dashboard (its viewers only)."""
+    viewer = _socket_user() or current_user
+    allowed = permissions.can_view_site_dashboard(viewer)
+    db.session.remove()
+    if not allowed:
+        return _error("forbidden", "not allowed")
+    join_room(DASHBOARD_ROOM)
+    return {"ok": True}
+
+
 def on_catch_up(data=None):
     """Stream entries after ``after`` for a campaign the connection may view."""
     campaign_id = _campaign_id_from(data)
@@ -278,5 +307,6 @@ def init_app(app):
     socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("join_campaign", on_join_campaign)
     socketio.on_event("catch_up", on_catch_up)
+    socketio.on_event("follow_dashboard", on_follow_dashboard)
     socketio.on_event("*", on_unknown_event)
     socketio.on_error_default(on_error)

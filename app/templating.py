@@ -36,6 +36,11 @@ def init_app(app):
         }
 
     @app.template_global()
+    def country_label(code):
+        """A country's name in the reader's language, from its ISO code."""
+        return get_locale().territories.get((code or "").upper(), code)
+
+    @app.template_global()
     def notification_menu():
         """The header's notification menu: unread count and the latest few."""
         from flask_login import current_user

@@ -16,7 +16,7 @@ PHASES = ["open", "upcoming", "closed"]
 register_schema("Campaign", {
     "type": "object",
     "required": ["id", "slug", "title", "question", "description", "description_html",
-                 "starts_at", "ends_at", "phase", "is_private", "audience", "idea_count",
+                 "starts_at", "ends_at", "phase", "is_private", "public_leaderboard", "audience", "idea_count",
                  "can_take_part", "voting_mode", "url"],
     "additionalProperties": False,
     "properties": {
@@ -30,6 +30,8 @@ register_schema("Campaign", {
         "ends_at": DATE_TIME,
         "phase": {"type": "string", "enum": PHASES},
         "is_private": {"type": "boolean"},
+        "public_leaderboard": {"type": "boolean",
+                               "description": "Whether participants see the campaign's dashboard."},
         "audience": {"type": "array", "items": {"type": "string", "enum": KINDS},
                      "description": "Participant kinds who may take part."},
         "idea_count": {"type": "integer", "minimum": 0},
@@ -66,6 +68,7 @@ def serialize_campaign(campaign, user, phase=None):
         "ends_at": iso(campaign.ends_at),
         "phase": phase,
         "is_private": campaign.is_private,
+        "public_leaderboard": campaign.public_leaderboard,
         "audience": sorted(kind.value for kind in campaign.audience_kinds),
         "idea_count": campaign.idea_count,
         "can_take_part": phase == "open" and permissions.can_take_part(user, campaign),

@@ -89,20 +89,22 @@ def query_parameter(name, schema, description, required=False):
 
 
 def operation(operation_id, summary, *, tag, auth="optional", query=(), body=None,
-              body_required=True, responses, errors=(), description=None):
+              body_required=True, responses, errors=(), description=None, csv=False):
     """Describe the view below for the OpenAPI document.
 
     ``auth`` is "optional" (anonymous callers may read public data) or "required";
     ``responses`` maps a success status to a schema name (None for no body);
     ``errors`` lists further error statuses. 401 is always possible (a bad token is refused
     everywhere); a body adds 400, 413 and 422. ``body_required=False`` lets the caller send
-    no body at all (for bodies whose fields are all optional).
+    no body at all (for bodies whose fields are all optional). ``csv`` says the success
+    response may also come as CSV text (chosen by a query parameter).
     """
     def decorator(view):
         view.openapi = {
             "operation_id": operation_id, "summary": summary, "description": description,
             "tag": tag, "auth": auth, "query": list(query), "body": body,
             "body_required": body_required, "responses": dict(responses), "errors": set(errors),
+            "csv": csv,
         }
         return view
     return decorator
@@ -143,6 +145,8 @@ def _operation(rule, spec):
                 "description": "Success.",
                 "content": {"application/json": {"schema": ref(schema_name)}},
             }
+            if spec["csv"]:
+                responses[str(status)]["content"]["text/csv"] = {"schema": {"type": "string"}}
     for status in sorted(errors):
         responses[str(status)] = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status][0]}"}
     op["responses"] = responses

@@ -193,8 +193,9 @@ def _validated(title, question, description, starts_at, ends_at, audience, votin
 
 
 def create_campaign(actor, *, title, question, description="", starts_at, ends_at,
-                    audience, is_private=False, voting_mode=VotingMode.BOTH):
-    """Set up a new time-boxed campaign (admins only)."""
+                    audience, is_private=False, voting_mode=VotingMode.BOTH, public_leaderboard=True):
+    """Set up a new time-boxed campaign (admins only); ``public_leaderboard`` lets participants
+    see its dashboard of ideas."""
     if not permissions.can_create_campaign(actor):
         raise PermissionDenied()
     title, question, description, starts_at, ends_at, kinds, voting_mode = _validated(
@@ -203,6 +204,7 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
         slug=_unique_slug(title), title=title, question=question, description=description,
         description_html=render_markdown(description), starts_at=starts_at, ends_at=ends_at,
         is_private=bool(is_private), created_by_id=actor.id, created_at=utcnow(), voting_mode=voting_mode,
+        public_leaderboard=bool(public_leaderboard),
         audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
     )
     db.session.add(campaign)
@@ -217,13 +219,14 @@ def _audit_view(campaign):
     return {"title": campaign.title, "question": campaign.question,
             "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
             "is_private": campaign.is_private, "voting_mode": campaign.voting_mode.value,
+            "public_leaderboard": campaign.public_leaderboard,
             "audience": sorted(row.kind.value for row in campaign.audience)}
 
 
 def update_campaign(actor, campaign_id, *, title, question, description, starts_at, ends_at,
-                    audience, is_private, voting_mode=None):
-    """Change a campaign's texts, time-box, audience and voting mode (admins only; a
-    ``voting_mode`` of None keeps the current one)."""
+                    audience, is_private, voting_mode=None, public_leaderboard=None):
+    """Change a campaign's texts, time-box, audience, voting mode and whether participants see
+    its dashboard (admins only; a ``voting_mode`` or ``public_leaderboard`` of None keeps it)."""
     campaign = get_campaign(actor, campaign_id)
     if not permissions.can_edit_campaign(actor, campaign):
         raise PermissionDenied()
@@ -232,6 +235,8 @@ def update_campaign(actor, campaign_id, *, title, question, description, starts_
         voting_mode if voting_mode is not None else campaign.voting_mode)
     before = _audit_view(campaign)
     campaign.voting_mode = voting_mode
+    if public_leaderboard is not None:
+        campaign.public_leaderboard = bool(public_leaderboard)
     campaign.title, campaign.question, campaign.description = title, question, description
     campaign.description_html = render_markdown(description)
     campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)

@@ -364,6 +364,14 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
                     my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q)
 
 
+def top_ideas(campaign_id, sort, limit):
+    """The first ``limit`` published ideas of a campaign in a sort, without counting the rest
+    (the caller checked the viewer may see the campaign)."""
+    order = _best_order(campaign_id) if sort is IdeaSort.BEST else _ORDER[sort]
+    return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause())
+                              .order_by(*order).limit(limit)).all()
+
+
 def votes_of(user, idea_ids):
     """The viewer's own vote (+1 / -1) on each of these ideas, in one query."""
     if not permissions.is_authenticated(user) or not idea_ids:

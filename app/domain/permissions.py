@@ -129,3 +129,22 @@ def can_sanction(user, person) -> bool:
 def can_view_board(user) -> bool:
     """The shortlisting board: moderators move the cards, executives follow them."""
     return is_authenticated(user) and user.role in (Role.MODERATOR, Role.ADMIN, Role.EXECUTIVE)
+
+
+def can_view_dashboard(user, campaign) -> bool:
+    """A campaign's dashboard of ideas (leaderboard, rising ideas, totals): whoever may see the
+    campaign, unless it keeps its leaderboard to the organisers."""
+    return can_view_campaign(user, campaign) and (campaign.public_leaderboard or sees_everything(user))
+
+
+def can_view_people_breakdowns(user) -> bool:
+    """Who took part, by name, kind, department and country: organisers only."""
+    return sees_everything(user)
+
+
+def can_view_site_dashboard(user) -> bool:
+    return sees_everything(user)
+
+
+def can_export_ideas(user) -> bool:
+    return sees_everything(user)

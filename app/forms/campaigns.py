@@ -25,6 +25,8 @@ class CampaignForm(FlaskForm):
     # campaigns.parse_voting_mode judges the value, so a bad one gets the domain's message.
     voting_mode = SelectField(_l("How people vote"), choices=voting_mode_choices(), validate_choice=False,
                               default="both")
+    public_leaderboard = BooleanField(_l("Participants see the dashboard of ideas (leaderboard, rising "
+                                         "ideas, totals); who takes part stays with the organisers"))
 
 
 class ExtendForm(FlaskForm):

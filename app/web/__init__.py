@@ -2,9 +2,9 @@
 
 
 def register_blueprints(app):
-    from app.web import (admin, audit, auth, campaigns, comments, comparisons, flags, home, ideas,
+    from app.web import (admin, audit, auth, campaigns, comments, comparisons, dashboards, flags, home, ideas,
                          merges, moderation, notifications, profile, reviews, rules, sanctions, votes)
 
     for module in (home, auth, campaigns, ideas, comments, votes, comparisons, moderation, flags,
-                   merges, sanctions, rules, reviews, profile, notifications, admin, audit):
+                   merges, sanctions, rules, reviews, dashboards, profile, notifications, admin, audit):
         app.register_blueprint(module.bp)

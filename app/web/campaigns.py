@@ -117,7 +117,8 @@ def _campaign_fields(form):
     return dict(title=form.title.data, question=form.question.data,
                 description=form.description.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), audience=form.audience.data or [],
-                is_private=form.is_private.data, voting_mode=form.voting_mode.data)
+                is_private=form.is_private.data, voting_mode=form.voting_mode.data,
+                public_leaderboard=form.public_leaderboard.data)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -125,7 +126,8 @@ def _campaign_fields(form):
 def new():
     if not permissions.can_create_campaign(current_user):
         abort(403)
-    form = CampaignForm(audience=["staff"] if request.method == "GET" else None)
+    form = (CampaignForm(audience=["staff"], public_leaderboard=True) if request.method == "GET"
+            else CampaignForm())
     if not form.validate_on_submit():
         return _render_form(form, None, 422 if form.is_submitted() else 200)
     try:
@@ -160,4 +162,4 @@ def _form_data(campaign):
             "description": campaign.description, "starts_at": utc_to_local(campaign.starts_at),
             "ends_at": utc_to_local(campaign.ends_at),
             "audience": [k.value for k in campaign.audience_kinds], "is_private": campaign.is_private,
-            "voting_mode": campaign.voting_mode.value}
+            "voting_mode": campaign.voting_mode.value, "public_leaderboard": campaign.public_leaderboard}

@@ -99,6 +99,9 @@ class ApiClient:
         content = documented.get("content")
         if content is None:
             assert response.get_data() == b""
+        elif response.mimetype == "text/csv":
+            assert "text/csv" in content, f"{method} {oa_path} answered CSV, which the document does not list"
+            assert response.get_data(as_text=True).lstrip("\ufeff").startswith("id,")
         else:
             assert response.is_json, response.get_data(as_text=True)
             schema = content["application/json"]["schema"]

@@ -177,6 +177,13 @@ def test_every_operation_answers_as_documented(api, admin, document):
             json={"outcome": "selected", "owner_id": author.id, "note": "Go"})
     api.get(p + "/decision")
 
+    # Dashboards and exports
+    executive_token = api.token_for(factories.make_user(role=Role.EXECUTIVE))
+    api.get("/api/v1/dashboard?sort=trending", token=executive_token)
+    api.get(c + "/dashboard?sort=top", token=voter_token)
+    api.get(c + "/export", token=executive_token)
+    api.get(c + "/export?format=csv", token=executive_token)
+
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()
                   for method in item}

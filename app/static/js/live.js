@@ -227,6 +227,8 @@
 
   // --- the stream -------------------------------------------------------------------------
   const socket = window.io({ transports: ["websocket", "polling"] });
+  // Other scripts of the page (the dashboard) listen on the same connection.
+  window.IdeaJamLive = { socket };
 
   function catchUp() {
     if (catchingUp || !campaignId) return;
