@@ -95,6 +95,58 @@ def fingerprint_command():
             click.echo(f"{table}\t{count}\t{digest}")
 
 
+@jam.command("seed-scale")
+@click.option("--ideas", type=click.IntRange(min=1), default=46_000, show_default=True,
+              help="Ideas; people, votes and comments follow in proportion unless given.")
+@click.option("--people", type=click.IntRange(min=20), default=None,
+              help="People (default: 150,000 per 46,000 ideas).")
+@click.option("--votes", type=click.IntRange(min=0), default=None,
+              help="Up and down votes (default: 1,000,000 per 46,000 ideas).")
+@click.option("--comments", type=click.IntRange(min=0), default=None,
+              help="Comments (default: 200,000 per 46,000 ideas).")
+@click.option("--hot-comments", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Comments on the most discussed idea (at most a quarter of all comments).")
+@click.option("--seed", type=int, default=46, show_default=True, help="Random seed: same seed, same jam.")
+def seed_scale_command(ideas, people, votes, comments, hot_comments, seed):
+    """Fill an empty, migrated database with a jam-sized crowd for benchmarks (minutes, not hours)."""
+    from app.jamscale import ScaleSeedRefused, ScaleSpec, seed_scale
+
+    spec = ScaleSpec.scaled(ideas, people=people, votes=votes, comments=comments,
+                            hot_comments=hot_comments, seed=seed)
+    click.echo(f"Seeding a jam of {spec.people:,} people, {spec.ideas:,} ideas, {spec.votes:,} votes and "
+               f"{spec.comments:,} comments (seed {spec.seed})...")
+    try:
+        summary = seed_scale(spec, echo=click.echo)
+    except ScaleSeedRefused as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Seeded in {summary.seconds:.1f} s:")
+    for name, count in summary.counts.items():
+        click.echo(f"  {count:>12,}  {name}")
+    click.echo("Campaigns:")
+    for campaign_id, slug, title, published in summary.campaigns:
+        click.echo(f"  #{campaign_id} /c/{slug}  {title} ({published:,} published ideas)")
+    if summary.hot_idea_id:
+        click.echo(f"Most discussed: idea #{summary.hot_idea_id} ({summary.hot_comments} comments).")
+    click.echo("Logins (one shared password):")
+    for label, email in summary.logins:
+        click.echo(f"  {label:<10} {email}  {summary.password}")
+    click.echo("Every participant account shares that password too; never seed a database strangers can reach.")
+
+
+@jam.command("rebuild-activity")
+def rebuild_activity_command():
+    """Recompute every dashboard tally from the raw rows (after a bulk import, or to repair)."""
+    import time
+
+    from app.domain.activity import rebuild_activity
+    from app.extensions import db
+
+    started = time.perf_counter()
+    rebuild_activity()
+    db.session.commit()
+    click.echo(f"Dashboard tallies rebuilt from the rows in {time.perf_counter() - started:.1f} s.")
+
+
 def _echo_demo_logins():
     from app.demo import DEMO_LOGINS, DEMO_PASSWORD
 

@@ -13,11 +13,16 @@ _PARTS = {"dashboards/show.html": "dashboards/_panel.html",
           "dashboards/wall.html": "dashboards/_wall_slides.html"}
 
 
+# A wall shows each slide this many seconds (?rotate=N picks another pace).
+ROTATE_SECONDS, ROTATE_MIN, ROTATE_MAX = 15, 1, 600
+
+
 def _render(template, board):
     # ?partial=1 is the live refresh: the changing part alone, re-read for the same viewer.
     if request.args.get("partial") == "1":
         template = _PARTS[template]
-    return render_template(template, board=board, campaign=board.campaign)
+    rotate = min(max(request.args.get("rotate", ROTATE_SECONDS, type=int), ROTATE_MIN), ROTATE_MAX)
+    return render_template(template, board=board, campaign=board.campaign, rotate_seconds=rotate)
 
 
 @bp.get("/dashboard")

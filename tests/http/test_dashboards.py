@@ -133,3 +133,13 @@ def test_the_campaign_form_sets_whether_participants_see_the_dashboard(client, c
     assert response.status_code == 302
     db.session.refresh(campaign)
     assert campaign.public_leaderboard is False  # an unticked box turns it off
+
+
+def test_the_wall_page_carries_what_its_scripts_read(client, campaign, executive, login):
+    login(executive)
+    for path in ("/dashboard/wall?rotate=2", f"/c/{campaign.slug}/wall"):
+        body = re.search(r"<body[^>]*>", text_of(client.get(path))).group(0)
+        for attribute in ("data-user-id=", "data-wall", "data-rotate-seconds="):
+            assert re.search(rf"\s{attribute}", body), (path, attribute)
+    assert 'data-rotate-seconds="2"' in text_of(client.get("/dashboard/wall?rotate=2"))
+    assert 'data-rotate-seconds="1"' in text_of(client.get("/dashboard/wall?rotate=0"))

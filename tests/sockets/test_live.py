@@ -380,3 +380,22 @@ def test_hidden_posts_leave_every_socket_payload(live, connect):
     assert "Quarterly numbers" not in repr(catch_up_everything(anonymous, jam.campaign_id))
     assert "Quarterly numbers" in repr(catch_up_everything(moderator, jam.campaign_id))
     assert api.call("GET", f"/ideas/{idea_id}", jam.tokens["staff"]).status_code == 404
+
+
+# --- site-wide dashboards ---------------------------------------------------------------------
+
+def test_only_organisers_may_follow_every_campaigns_dashboard(live, connect):
+    jam, _server, _api = live
+    for who in (None, "staff", "customer"):
+        reply = connect(jam.tokens[who] if who else None).call("follow_dashboard", {})
+        assert reply["ok"] is False and reply["error"]["code"] == "forbidden"
+    assert connect(jam.tokens["admin"]).call("follow_dashboard", {}) == {"ok": True}
+
+
+def test_a_dashboard_hears_which_campaign_changed_and_nothing_more(live, connect):
+    jam, _server, api = live
+    organiser = connect(jam.tokens["moderator"])
+    assert organiser.call("follow_dashboard", {}) == {"ok": True}
+    api.change_vote(jam.voter_tokens[2], jam.idea_ids[3])
+    tick = organiser.wait_for("dashboard_tick", lambda d: jam.campaign_id in d.get("campaign_ids", []))
+    assert set(tick) == {"campaign_ids"}  # ids only: the page re-reads what its viewer may see
