@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app.domain import campaigns, ideas, permissions, ranking
+from app.domain import campaigns, ideas, permissions
 from app.domain.errors import PermissionDenied
 from app.extensions import db
 from app.models import Campaign, Idea, Tag, User, idea_tags
@@ -42,14 +42,10 @@ def export_ideas(viewer, campaign_id) -> IdeaExport:
 
 
 def _rows(campaign_id):
-    totals = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
-                                       func.coalesce(func.sum(Idea.down_count), 0))
-                                .where(Idea.campaign_id == campaign_id, ideas.published_clause())).one()
-    share = (totals[0] + 1.0) / (totals[0] + totals[1] + 2.0)
     after = 0
     while True:
         batch = db.session.execute(
-            select(Idea.id, Idea.title, Idea.status, Idea.score, Idea.up_count, Idea.down_count,
+            select(Idea.id, Idea.title, Idea.status, Idea.score, Idea.up_count, Idea.down_count, Idea.best_score,
                    Idea.pairwise_chance, Idea.comment_count, Idea.created_at, Idea.merged_into_id,
                    User.kind, User.department, User.country)
             .join(User, User.id == Idea.author_id)
@@ -66,7 +62,7 @@ def _rows(campaign_id):
             yield {
                 "id": row.id, "title": row.title, "status": row.status.value, "score": row.score,
                 "up_votes": row.up_count, "down_votes": row.down_count,
-                "best_score": round(float(ranking.best_score(row.up_count, row.down_count, share)), 4),
+                "best_score": round(row.best_score, 4),
                 "pairwise_chance": round(row.pairwise_chance, 4), "comments": row.comment_count,
                 "tags": tags.get(row.id, []), "author_kind": row.kind.value,
                 "author_department": row.department or "", "author_country": row.country or "",

@@ -164,7 +164,7 @@ def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_con
     now = utcnow()
     idea = Idea(campaign_id=campaign.id, author_id=user.id, title=title, body=body,
                 body_html=render_markdown(body), created_at=now,
-                trending=trending_increment(WEIGHT_NEW_IDEA, now),
+                trending=trending_increment(WEIGHT_NEW_IDEA, now), best_score=campaign.best_share,
                 content_state=campaigns.initial_content_state(user, campaign))
     idea.tags = _tag_rows(tag_names)
     db.session.add(idea)
@@ -269,19 +269,58 @@ class IdeaPage(Page):
     q: str = ""
 
 
-def _best_order(campaign_id):
-    """The "best" sort in SQL: ``ranking.best_score`` with the campaign's up-share as prior."""
-    totals = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
-                                       func.coalesce(func.sum(Idea.down_count), 0))
-                                .where(Idea.campaign_id == campaign_id)).one()
-    share = (totals[0] + 1.0) / (totals[0] + totals[1] + 2.0)
+#: The stored "best" scores are worked out again, for every idea of the campaign, when the
+#: campaign's up-share has moved this far from the share they were computed with. Until then
+#: each is off by at most BEST_PRIOR_VOTES * tolerance / (its votes + BEST_PRIOR_VOTES), so
+#: the order is that of ``ranking.best_score`` up to near-ties; the sort is an index read.
+BEST_SHARE_TOLERANCE = 0.01
+
+
+def best_share(up_total, down_total) -> float:
+    """A campaign's up-share, the prior of the "best" sort (as ``ranking.best_score``)."""
+    return (up_total + 1.0) / (up_total + down_total + 2.0)
+
+
+def best_score_expression(share):
+    """``ranking.best_score`` in SQL, from an idea's counts and a campaign share."""
     prior = ranking.BEST_PRIOR_VOTES
-    score = ((Idea.up_count + literal(prior * share, Float))
-             / (Idea.up_count + Idea.down_count + literal(prior, Float)))
-    return score.desc(), Idea.id.desc()
+    return ((Idea.up_count + literal(prior * share, Float))
+            / (Idea.up_count + Idea.down_count + literal(prior, Float)))
+
+
+def keep_best_scores(campaign_id, idea_ids, up_delta=0, down_delta=0):
+    """After vote counts changed, inside the caller's transaction: add the deltas to the
+    campaign's totals and work out the ideas' "best" scores again — every idea's when the
+    campaign's share moved past the tolerance."""
+    row = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign_id)
+        .values(up_total=Campaign.up_total + up_delta, down_total=Campaign.down_total + down_delta)
+        .returning(Campaign.up_total, Campaign.down_total, Campaign.best_share)).one()
+    share = best_share(row.up_total, row.down_total)
+    if abs(share - row.best_share) > BEST_SHARE_TOLERANCE:
+        rescore_best(campaign_id, share)
+    elif idea_ids:
+        db.session.execute(update(Idea).where(Idea.id.in_(sorted(idea_ids)))
+                           .values(best_score=best_score_expression(row.best_share)))
+
+
+def rescore_best(campaign_id, share=None):
+    """Work out every idea's "best" score with the campaign's share (recounted from the ideas
+    when not given, e.g. after a bulk import), inside the caller's transaction."""
+    if share is None:
+        up, down = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
+                                             func.coalesce(func.sum(Idea.down_count), 0))
+                                      .where(Idea.campaign_id == campaign_id)).one()
+        db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
+                           .values(up_total=up, down_total=down))
+        share = best_share(up, down)
+    db.session.execute(update(Campaign).where(Campaign.id == campaign_id).values(best_share=share))
+    db.session.execute(update(Idea).where(Idea.campaign_id == campaign_id)
+                       .values(best_score=best_score_expression(share)))
 
 
 _ORDER = {
+    IdeaSort.BEST: (Idea.best_score.desc(), Idea.id.desc()),
     IdeaSort.RANKED: (Idea.pairwise_chance.desc(), Idea.id.desc()),
     IdeaSort.TOP: (Idea.score.desc(), Idea.id.desc()),
     IdeaSort.NEWEST: (Idea.created_at.desc(), Idea.id.desc()),
@@ -358,7 +397,7 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
         stmt = stmt.where(Idea.id.in_(matching))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
-        stmt.order_by(*(_best_order(campaign.id) if sort is IdeaSort.BEST else _ORDER[sort])).limit(per_page).offset((page - 1) * per_page)
+        stmt.order_by(*_ORDER[sort]).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return IdeaPage(items=items, total=total, page=page, per_page=per_page,
                     my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q)
@@ -367,9 +406,8 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
 def top_ideas(campaign_id, sort, limit):
     """The first ``limit`` published ideas of a campaign in a sort, without counting the rest
     (the caller checked the viewer may see the campaign)."""
-    order = _best_order(campaign_id) if sort is IdeaSort.BEST else _ORDER[sort]
     return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause())
-                              .order_by(*order).limit(limit)).all()
+                              .order_by(*_ORDER[sort]).limit(limit)).all()
 
 
 def votes_of(user, idea_ids):

@@ -39,6 +39,9 @@ class Idea(db.Model):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     # log of the time-weighted activity sum; see domain.ideas.trending_increment.
     trending: Mapped[float] = mapped_column(Float, default=0.0)
+    # The "best" sort's score (domain.ideas.best_score_of), kept with the counts so the sort
+    # is an index read.
+    best_score: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The pairwise ranking's last fit (domain.comparisons.refresh_ranking): the Bradley-Terry
     # strength and its standard error, the chance to beat a random other idea with a likely
@@ -67,6 +70,7 @@ class Idea(db.Model):
 
     __table_args__ = (
         Index("ix_ideas_campaign_score", "campaign_id", "score", "id"),
+        Index("ix_ideas_campaign_best", "campaign_id", "best_score", "id"),
         Index("ix_ideas_campaign_created", "campaign_id", "created_at", "id"),
         Index("ix_ideas_campaign_comments", "campaign_id", "comment_count", "id"),
         Index("ix_ideas_campaign_trending", "campaign_id", "trending", "id"),

@@ -13,11 +13,11 @@ import numpy
 import pytest
 from sqlalchemy import select
 
-from app.domain import (accounts, activity, comments, comparisons, ideas, merges, moderation, rules,
-                        votes)
+from app.domain import (accounts, activity, comments, comparisons, ideas, merges, moderation, ranking,
+                        rules, votes)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import (SITE_SCOPE, ActivityHour, ActivityPerson, Comment, Contributor, Idea, IdeaMerge,
+from app.models import (SITE_SCOPE, ActivityHour, ActivityPerson, Campaign, Comment, Contributor, Idea, IdeaMerge,
                         IdeaStatus, ParticipantKind, Role, SegmentTally, StatusTally, TagTally, Vote)
 from tests import factories as f
 
@@ -32,6 +32,23 @@ def assert_tallies_match_rows():
     computed, stored = activity.recompute_activity(), activity.stored_activity()
     for table in computed:
         assert stored[table] == computed[table], table
+    assert_best_scores_hold()
+
+
+def assert_best_scores_hold():
+    """Campaign vote totals equal their ideas' counts; every kept "best" score is within the
+    documented bound of ``ranking.best_score`` with the campaign's current share."""
+    for campaign in db.session.scalars(select(Campaign)):
+        rows = db.session.scalars(select(Idea).where(Idea.campaign_id == campaign.id)).all()
+        up, down = sum(i.up_count for i in rows), sum(i.down_count for i in rows)
+        assert (campaign.up_total, campaign.down_total) == (up, down)
+        share = ideas.best_share(up, down)
+        assert abs(share - campaign.best_share) <= ideas.BEST_SHARE_TOLERANCE + 1e-12
+        for idea in rows:
+            exact = float(ranking.best_score(idea.up_count, idea.down_count, share))
+            votes_on = idea.up_count + idea.down_count
+            bound = ranking.BEST_PRIOR_VOTES * ideas.BEST_SHARE_TOLERANCE / (votes_on + ranking.BEST_PRIOR_VOTES)
+            assert abs(idea.best_score - exact) <= bound + 1e-9, idea.id
 
 
 def random_jam(rng, clock, steps):
