@@ -143,3 +143,49 @@ def test_the_wall_page_carries_what_its_scripts_read(client, campaign, executive
             assert re.search(rf"\s{attribute}", body), (path, attribute)
     assert 'data-rotate-seconds="2"' in text_of(client.get("/dashboard/wall?rotate=2"))
     assert 'data-rotate-seconds="1"' in text_of(client.get("/dashboard/wall?rotate=0"))
+
+
+class StatementCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *_args, **_kwargs):
+        self.count += 1
+
+    def __enter__(self):
+        from sqlalchemy import event
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *_exc):
+        from sqlalchemy import event
+        event.remove(db.engine, "before_cursor_execute", self)
+
+
+def statements_for(client, path):
+    with StatementCounter() as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+@pytest.mark.parametrize("path", ["/c/{slug}/dashboard", "/dashboard", "/c/{slug}/wall"])
+def test_no_query_per_row_however_big_the_jam(client, campaign, executive, login, path):
+    """The dashboards read a fixed number of statements whatever the number of ideas,
+    comments, voters and tags (no statement per row)."""
+    path = path.format(slug=campaign.slug)
+    login(executive)
+
+    def grow(n):
+        for k in range(n):
+            author = factories.make_user(department=f"Dept {k % 11}", country=["TW", "GB", "US"][k % 3])
+            idea = factories.make_idea(campaign, author, title=f"Idea {k} grows the jam", tags=[f"t{k % 13}"])
+            factories.make_vote(idea)
+            factories.make_comment(idea)
+
+    grow(4)
+    small = statements_for(client, path)
+    grow(20)
+    assert statements_for(client, path) == small
+    assert small <= 30, small
