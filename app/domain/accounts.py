@@ -1,5 +1,6 @@
 """People: registration, login, passwords, roles and deactivation."""
 import functools
+import os
 import zoneinfo
 
 from email_validator import EmailNotValidError, validate_email
@@ -39,11 +40,22 @@ def _check_email(errors, email):
         return None
 
 
+@functools.cache
+def common_passwords() -> frozenset:
+    """Passwords too common to accept: the bundled list of leaked ones (app/data/README.md)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "common-passwords.txt")
+    with open(path, encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
 def _check_password(errors, password, field="password"):
     if not password or len(password) < PASSWORD_MIN:
         errors.add(field, _l("Use at least %(n)d characters.", n=PASSWORD_MIN))
     elif len(password) > PASSWORD_MAX:
         errors.add(field, _l("Use at most %(n)d characters.", n=PASSWORD_MAX))
+    elif password.lower() in common_passwords():
+        errors.add(field, _l("This password is one of the most common ones, found in leaked password "
+                             "lists; choose one that is harder to guess."))
 
 
 def _check_profile(errors, department, country, locale, timezone):

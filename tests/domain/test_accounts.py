@@ -119,3 +119,22 @@ def test_invite_input_is_validated(app, admin):
 def test_create_admin(app):
     user = accounts.create_admin(email="root@example.com", display_name="Root", password="long enough")
     assert user.role is Role.ADMIN and user.kind is ParticipantKind.STAFF
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", "iloveyou1", "Sunshine1", "QWERTYUIOP",
+                                      "Innovation2026"])
+def test_common_and_leaked_passwords_are_refused(app, password):
+    with pytest.raises(ValidationError) as caught:
+        accounts.register_user(email="new@example.com", display_name="New", password=password)
+    assert "common" in str(caught.value.fields["password"])
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    person = f.make_user()
+    with pytest.raises(ValidationError) as caught:
+        accounts.change_password(person, current_password=f.PASSWORD, new_password=password)
+    assert "new_password" in caught.value.fields
+
+
+def test_the_bundled_list_is_big_and_passphrases_pass(app):
+    assert len(accounts.common_passwords()) > 10_000
+    assert all(len(word) >= accounts.PASSWORD_MIN for word in accounts.common_passwords())
+    accounts.register_user(email="ok@example.com", display_name="Ok", password="granite teapot orbit")
