@@ -66,6 +66,29 @@ class Config:
     # Larger socket messages are refused and their connection closed.
     SOCKET_MAX_MESSAGE_BYTES = int(os.environ.get("SOCKET_MAX_MESSAGE_BYTES", "16384"))
 
+    # Rate limits (app/ratelimits.py, Flask-Limiter), per action: (per person, per network
+    # address). Counters live in Redis when one is configured, so every process shares them.
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+                             or "memory://")
+    RATELIMIT_STRATEGY = "moving-window"  # no double burst at a window's edge
+    # The 429 itself carries Retry-After, the same number of seconds as its message says.
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_KEY_PREFIX = os.environ.get("SOCKETIO_CHANNEL", "ideajam")
+    # Many people of one organisation share an address behind its gateway, so the per-address
+    # limits of signed-in actions only stop floods; the per-person ones pace people.
+    RATE_LIMITS = {
+        "login": ("5 per minute", "30 per minute"),  # per email address, per network address
+        "register": (None, "10 per hour"),
+        "ideas": ("30 per hour", "600 per hour"),
+        "comments": ("20 per minute", "300 per minute"),
+        "votes": ("120 per minute", "3000 per minute"),
+        "flags": ("30 per hour", "300 per hour"),
+    }
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (nginx: 1). Without it
+    # every request would seem to come from the proxy, and share one per-address limit.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     IDEAS_PER_PAGE = int(os.environ.get("IDEAS_PER_PAGE", "20"))
     # Hours over which trending activity loses about two thirds of its weight.
     TRENDING_TIMESCALE_HOURS = float(os.environ.get("TRENDING_TIMESCALE_HOURS", "6"))
@@ -83,6 +106,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = False
     ASYNC_MODE = os.environ.get("ASYNC_MODE", "threading")
+    # Tests of other things post faster than people; tests/http/test_rate_limits.py turns them on.
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):

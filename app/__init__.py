@@ -1,7 +1,7 @@
 """Idea Jam: crowdsourced innovation campaigns."""
 from flask import Flask
 
-from app.extensions import babel, csrf, db, login_manager, migrate, socketio
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 
 def create_app(config=None):
@@ -25,6 +25,12 @@ def create_app(config=None):
     database.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     i18n.init_app(app)
     security.init_app(app)
     _init_login(app)

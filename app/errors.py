@@ -1,10 +1,16 @@
 """Turns domain errors and HTTP errors into pages or JSON, in the reader's language."""
+import math
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
+from app.extensions import limiter
 
 
 def wants_json() -> bool:
@@ -45,6 +51,17 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         return render_error("csrf_failed", _("Your form expired. Please reload the page and try again."), 400)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error):
+        limit = limiter.current_limit
+        seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+        response, status = render_error(
+            "rate_limited", ngettext("Too many attempts. Please try again in %(num)d second.",
+                                     "Too many attempts. Please try again in %(num)d seconds.", seconds), 429)
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

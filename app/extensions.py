@@ -1,5 +1,7 @@
 """Every Flask extension is created here, once, and bound in create_app."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -22,3 +24,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 socketio = SocketIO()
+# Limits are attached to views by app/ratelimits.py; none applies by default.
+limiter = Limiter(key_func=get_remote_address)

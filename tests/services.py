@@ -69,7 +69,11 @@ def flask_env(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update({"DATABASE_URL": database_url, "FLASK_APP": "app:create_app",
                 "JAM_CONFIG": "development", "SECRET_KEY": "server-test-key",
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1",
+                # Served tests drive many people from one address, faster than people go; the
+                # limits are tested on their own (tests/http/test_rate_limits.py and
+                # tests/server/test_rate_limits.py turns them back on).
+                "RATELIMIT_ENABLED": "false"})
     env.update(extra)
     return env
 

@@ -7,6 +7,7 @@ from app.api.ideas import ACCEPT_CONDUCT, ACCEPT_FIELD, IDEA_PATH, STATE
 from app.api.openapi import DATE_TIME, ID_CONVERTER, nullable, operation, ref, register_schema
 from app.api.parsing import body
 from app.api.schemas import PERSON, iso, serialize_person
+from app import ratelimits
 from app.domain import comments
 from app.models import ContentState
 
@@ -117,6 +118,7 @@ def list_comments(idea_id):
                        "pre-moderated campaign the comment is `pending` until approved. 429 "
                        "`rate_limited` beyond the campaign's comments per minute.")
 @token_required
+@ratelimits.commenting
 def add_comment(idea_id):
     data = body("body", "parent_id", ACCEPT_FIELD)
     text, parent_id = data.text("body"), data.optional_id("parent_id")

@@ -8,6 +8,7 @@ from app.api.ideas import IDEA_PATH, serialize_idea
 from app.api.openapi import DATE_TIME, nullable, operation, query_parameter, ref, register_schema
 from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import iso
+from app import ratelimits
 from app.domain import flags
 from app.domain.validation import FieldErrors
 from app.models import FlagReason
@@ -106,6 +107,7 @@ _FLAG_DESCRIPTION = ("Once per person and item (409 `already_flagged`), never yo
            body="FlagInput", responses={201: "Flag"}, errors={403, 404, 409, 429},
            description=_FLAG_DESCRIPTION)
 @token_required
+@ratelimits.flagging
 def flag_idea(idea_id):
     data = body("reason", "note")
     reason, note = data.text("reason"), data.text("note")
@@ -119,6 +121,7 @@ def flag_idea(idea_id):
            body="FlagInput", responses={201: "Flag"}, errors={403, 404, 409, 429},
            description=_FLAG_DESCRIPTION)
 @token_required
+@ratelimits.flagging
 def flag_comment(comment_id):
     data = body("reason", "note")
     reason, note = data.text("reason"), data.text("note")

@@ -8,6 +8,7 @@ from app.api.openapi import (
 )
 from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import PERSON, iso, serialize_person
+from app import ratelimits
 from app.domain import ideas, permissions
 from app.domain.conduct import FIELD as ACCEPT_FIELD
 from app.domain.validation import FieldErrors
@@ -240,6 +241,7 @@ def list_ideas(campaign):
                        "and the moderators see it until a moderator approves it. 429 "
                        "`rate_limited` beyond the campaign's ideas per hour.")
 @token_required
+@ratelimits.posting
 def submit_idea(campaign):
     data = body(*IDEA_FIELDS, ACCEPT_FIELD)
     title, text, tags = data.text("title"), data.text("body"), data.text_list("tags")

@@ -39,7 +39,8 @@ _ERROR_RESPONSES = {
     409: ("Conflict", "A conflict, e.g. `campaign_not_open` when the campaign is upcoming or closed."),
     413: ("PayloadTooLarge", "The body is larger than the API accepts."),
     422: ("ValidationFailed", "One or more fields are invalid; `error.fields` names each of them."),
-    429: ("TooManyRequests", "Faster than the jam's limits allow (`rate_limited`); wait a moment."),
+    429: ("TooManyRequests", "Faster than the jam's limits allow (`rate_limited`); the message and the "
+                             "Retry-After header say how many seconds to wait."),
 }
 
 
@@ -100,10 +101,11 @@ def operation(operation_id, summary, *, tag, auth="optional", query=(), body=Non
     response may also come as CSV text (chosen by a query parameter).
     """
     def decorator(view):
+        refusals = set(errors) | ({429} if getattr(view, "rate_limited", False) else set())
         view.openapi = {
             "operation_id": operation_id, "summary": summary, "description": description,
             "tag": tag, "auth": auth, "query": list(query), "body": body,
-            "body_required": body_required, "responses": dict(responses), "errors": set(errors),
+            "body_required": body_required, "responses": dict(responses), "errors": refusals,
             "csv": csv,
         }
         return view

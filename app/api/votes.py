@@ -4,6 +4,7 @@ from app.api.auth import current_user, token_required
 from app.api.ideas import IDEA_PATH, MY_VOTE
 from app.api.openapi import operation, register_schema
 from app.api.parsing import body
+from app import ratelimits
 from app.domain import votes
 
 register_schema("VoteInput", {
@@ -46,6 +47,7 @@ _DESCRIPTION = ("You cannot vote on your own idea (403 `own_idea`), nor in a cam
            auth="required", body="VoteInput", responses={200: "VoteResult"}, errors=_ERRORS,
            description=_DESCRIPTION)
 @token_required
+@ratelimits.voting
 def cast_vote(idea_id):
     data = body("value")
     data.check()
@@ -56,5 +58,6 @@ def cast_vote(idea_id):
 @operation("withdrawVote", "Withdraw your vote on an idea", tag="votes", auth="required",
            responses={200: "VoteResult"}, errors=_ERRORS, description=_DESCRIPTION)
 @token_required
+@ratelimits.voting
 def withdraw_vote(idea_id):
     return serialize_vote_result(votes.cast_vote(current_user(), idea_id, votes.NONE))

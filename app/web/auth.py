@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import ratelimits
 from app.domain import accounts, invites
 from app.domain.errors import AuthenticationFailed, Conflict, ValidationError
 from app.forms.auth import ChangePasswordForm, LoginForm, RegisterForm
@@ -12,6 +13,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimits.logging_in
 def login():
     form = LoginForm(next=request.args.get("next"))
     if not form.validate_on_submit():
@@ -34,6 +36,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@ratelimits.registering
 def register():
     form = RegisterForm(invite_code=request.args.get("invite"))
     invite = invites.find_usable_invite(form.invite_code.data) if form.invite_code.data else None

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import ratelimits
 from app.domain import campaigns, ideas, permissions
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.campaigns import CampaignForm, ExtendForm, PhaseForm
@@ -44,6 +45,7 @@ def show(slug):
 
 @bp.post("/c/<slug>/ideas")
 @login_required
+@ratelimits.posting
 def post_idea(slug):
     campaign = campaigns.get_campaign(current_user, slug)
     form = IdeaForm()

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import ratelimits
 from app.domain import comments, ideas, permissions
 from app.domain.errors import CampaignNotOpen, Conflict, ValidationError
 from app.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
@@ -18,6 +19,7 @@ def _comment_url(comment):
 
 @bp.post("/ideas/<int:idea_id>/comments")
 @login_required
+@ratelimits.commenting
 def create(idea_id):
     form = CommentForm()
     form.validate_on_submit()

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import ratelimits
 from app.domain import comments, flags
 from app.domain.errors import DomainError, NotFound
 from app.forms.flags import FlagForm
@@ -27,12 +28,14 @@ def _flag(action, target_id, back):
 
 @bp.post("/ideas/<int:idea_id>/flag")
 @login_required
+@ratelimits.flagging
 def flag_idea(idea_id):
     return _flag(flags.flag_idea, idea_id, url_for("ideas.show", idea_id=idea_id))
 
 
 @bp.post("/comments/<int:comment_id>/flag")
 @login_required
+@ratelimits.flagging
 def flag_comment(comment_id):
     comment = comments.get_comment(current_user, comment_id)
     return _flag(flags.flag_comment, comment.id,

@@ -4,6 +4,7 @@ from dataclasses import asdict
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
+from app import ratelimits
 from app.domain import votes
 from app.domain.errors import DomainError, NotFound
 from app.forms.votes import VoteForm
@@ -14,6 +15,7 @@ bp = Blueprint("votes", __name__)
 
 @bp.post("/ideas/<int:idea_id>/vote")
 @login_required
+@ratelimits.voting
 def cast(idea_id):
     form = VoteForm()
     if wants_json():
