@@ -126,6 +126,11 @@ def can_sanction(user, person) -> bool:
             and person.role not in (Role.MODERATOR, Role.ADMIN))
 
 
+def can_view_reviews(user, *, assigned) -> bool:
+    """An idea's review page: the organisers who see the board, and its assigned reviewers."""
+    return can_view_board(user) or (is_authenticated(user) and assigned)
+
+
 def can_view_board(user) -> bool:
     """The shortlisting board: moderators move the cards, executives follow them."""
     return is_authenticated(user) and user.role in (Role.MODERATOR, Role.ADMIN, Role.EXECUTIVE)
@@ -148,3 +153,18 @@ def can_view_site_dashboard(user) -> bool:
 
 def can_export_ideas(user) -> bool:
     return sees_everything(user)
+
+
+def can_view_themes(user, campaign) -> bool:
+    """A campaign's themes and similar ideas: whoever may see the campaign."""
+    return can_view_campaign(user, campaign)
+
+
+def can_edit_themes(user, campaign) -> bool:
+    """Rename and merge themes: moderators and admins."""
+    return is_moderator(user) and can_view_campaign(user, campaign)
+
+
+def can_see_duplicates(user) -> bool:
+    """The likely duplicate pairs of the moderation queue."""
+    return can_moderate(user)

@@ -131,6 +131,15 @@ def assign_reviewers(actor, idea_id, reviewer_ids):
     return reviewers_of(idea.id)
 
 
+def open_review_sheet(viewer, idea_id):
+    """The idea whose review page the viewer opens: its scorecards, reviewers and their
+    summary are for the organisers and the reviewers assigned to it only."""
+    idea = ideas.get_idea(viewer, idea_id)
+    if not permissions.can_view_reviews(viewer, assigned=is_assigned(viewer, idea.id)):
+        raise PermissionDenied()
+    return idea
+
+
 def reviewer_candidates(actor, idea_id, limit=300):
     """People a moderator may ask to review an idea (active staff and moderators, not its
     author), for the assignment form. Empty for anyone who may not assign."""

@@ -5,9 +5,8 @@ from flask_login import current_user
 
 from app import ratelimits
 from app.domain import comments, flags
-from app.domain.errors import DomainError, NotFound
 from app.forms.flags import FlagForm
-from app.web.helpers import flash_error, login_required
+from app.web.helpers import FLASHED_REFUSALS, flash_error, login_required
 
 bp = Blueprint("flags", __name__)
 
@@ -17,9 +16,7 @@ def _flag(action, target_id, back):
     form.validate_on_submit()
     try:
         action(current_user, target_id, reason=form.reason.data, note=form.note.data)
-    except NotFound:
-        raise
-    except DomainError as error:  # a missing reason, one's own post, flagged already, too many
+    except FLASHED_REFUSALS as error:  # a missing reason, flagged already, too many
         flash_error(error)
     else:
         flash(_("Thanks — the moderators will take a look."), "success")

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user
 from flask_login import login_required as page_login_required
 
 from app.domain.clock import utcnow
-from app.domain.errors import AuthenticationRequired
+from app.domain.errors import AuthenticationRequired, Conflict, RateLimited, ValidationError
 from app.errors import wants_json
 
 
@@ -65,6 +65,11 @@ def add_form_error(form, message):
     if str(message) not in errors:
         errors.append(str(message))
     form.form_errors = errors
+
+
+# What a form post shows as a message on the page it returns to: refusals about the input or
+# the moment. Refusals about who asks (403, 404) are error pages, as for any other request.
+FLASHED_REFUSALS = (ValidationError, Conflict, RateLimited)
 
 
 def flash_error(error):

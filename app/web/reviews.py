@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.domain import ideas, reviews
-from app.domain.errors import DomainError, ValidationError
+from app.domain.errors import ValidationError
 from app.forms.reviews import AssignForm, BoardMoveForm, CriteriaForm, DecisionForm
-from app.web.helpers import apply_field_errors, flash_error, login_required, wants_json
+from app.web.helpers import FLASHED_REFUSALS, apply_field_errors, flash_error, login_required, wants_json
 
 bp = Blueprint("reviews", __name__)
 
@@ -34,7 +34,7 @@ def move(slug):
         moved = reviews.move_ideas(current_user, form.idea_ids.data, status=form.status.data,
                                    note=form.note.data)
         flash(_("%(n)d ideas moved.", n=len(moved)), "success")
-    except DomainError as error:
+    except FLASHED_REFUSALS as error:
         flash_error(error)
     return redirect(url_for(".board", slug=slug, **request.args))
 
@@ -78,7 +78,7 @@ def _render_review(idea, *, assign_form=None, decision_form=None, status=200):
 @bp.get("/ideas/<int:idea_id>/review")
 @login_required
 def review(idea_id):
-    return _render_review(ideas.get_idea(current_user, idea_id))
+    return _render_review(reviews.open_review_sheet(current_user, idea_id))
 
 
 @bp.post("/ideas/<int:idea_id>/review")
@@ -88,7 +88,7 @@ def submit(idea_id):
               if key.startswith("score_")}
     try:
         reviews.submit_review(current_user, idea_id, scores=scores, note=request.form.get("note", ""))
-    except DomainError as error:
+    except FLASHED_REFUSALS as error:
         flash_error(error)
     else:
         flash(_("Your review is saved."), "success")
@@ -101,7 +101,7 @@ def assign(idea_id):
     form = AssignForm()
     try:
         reviews.assign_reviewers(current_user, idea_id, form.reviewer_ids.data)
-    except DomainError as error:
+    except FLASHED_REFUSALS as error:
         flash_error(error)
     else:
         flash(_("The reviewers are assigned."), "success")

@@ -6,9 +6,8 @@ from flask_login import current_user
 
 from app import ratelimits
 from app.domain import votes
-from app.domain.errors import DomainError, NotFound
 from app.forms.votes import VoteForm
-from app.web.helpers import flash_error, login_required, redirect_next, referrer_path, wants_json
+from app.web.helpers import FLASHED_REFUSALS, flash_error, login_required, redirect_next, referrer_path, wants_json
 
 bp = Blueprint("votes", __name__)
 
@@ -22,8 +21,6 @@ def cast(idea_id):
         return jsonify(asdict(votes.cast_vote(current_user, idea_id, form.value.data)))
     try:
         votes.cast_vote(current_user, idea_id, form.value.data)
-    except NotFound:
-        raise
-    except DomainError as error:
+    except FLASHED_REFUSALS as error:
         flash_error(error)
     return redirect_next(form.next.data or referrer_path(), "ideas.show", idea_id=idea_id)
