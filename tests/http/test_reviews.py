@@ -103,9 +103,13 @@ def test_reviews_stay_private(client, campaign, member, login):
     idea = factories.make_idea(campaign)
     moderation.change_idea_status(mod, idea.id, status="shortlisted")
     login(member)
-    page = text_of(client.get(f"/ideas/{idea.id}/review"))
+    response = client.get(f"/ideas/{idea.id}/review")
+    assert response.status_code == 403  # the reviewers and their summary are not theirs to read
+    page = text_of(response)
     assert "Your review" not in page and "Review summary" not in page and "Final decision" not in page
     assert not re.search(r'name="score_\d+"', page)
+    reviews.assign_reviewers(mod, idea.id, [member.id])
+    assert client.get(f"/ideas/{idea.id}/review").status_code == 200  # once assigned, they review
 
 
 def test_participants_read_the_decision_on_the_idea(client, campaign, member, login):
