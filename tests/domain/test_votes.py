@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.domain import votes
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied, ValidationError
@@ -97,10 +97,9 @@ def test_the_database_refuses_a_second_vote_row(app, campaign):
     db.session.rollback()
 
 
-def test_a_lost_race_is_retried_not_double_counted(app, campaign, monkeypatch):
-    """Simulate another request inserting the same vote between our read and our write."""
-    idea = f.make_idea(campaign)
-    voter = f.make_user()
+def race_another_request(monkeypatch):
+    """Make the first write of a vote lose a race: another request stores the same vote
+    between our read and our write."""
     real_apply = votes._apply
     calls = {"n": 0}
 
@@ -111,15 +110,38 @@ def test_a_lost_race_is_retried_not_double_counted(app, campaign, monkeypatch):
             real_apply(user, idea, value)
             db.session.commit()
             db.session.add(Vote(user_id=user.id, idea_id=idea.id, value=value))
-            db.session.flush()  # our own insert now violates the unique constraint
+            db.session.flush()  # our own insert now meets the unique constraint (when it exists)
         return real_apply(user, idea, value)
 
     monkeypatch.setattr(votes, "_apply", racing_apply)
+    return calls
+
+
+def test_a_lost_race_is_retried_not_double_counted(app, campaign, monkeypatch):
+    """Simulate another request inserting the same vote between our read and our write."""
+    idea = f.make_idea(campaign)
+    voter = f.make_user()
+    calls = race_another_request(monkeypatch)
     result = votes.cast_vote(voter, idea.id, 1)
     assert calls["n"] == 2
     assert result.up_count == 1
     assert stored(idea.id) == {1: 1}
     assert db.session.get(Idea, idea.id).up_count == 1
+
+
+def test_without_the_unique_constraint_the_same_race_doubles_the_vote(app, campaign, monkeypatch):
+    """The control experiment for the test above: the same race against a votes table
+    without its unique constraint stores the vote twice. The guarantee is the constraint."""
+    idea = f.make_idea(campaign)
+    voter = f.make_user()
+    db.session.execute(text("DROP TABLE votes"))
+    db.session.execute(text("CREATE TABLE votes (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, "
+                            "idea_id INTEGER NOT NULL, value SMALLINT NOT NULL, created_at DATETIME NOT NULL, "
+                            "updated_at DATETIME NOT NULL)"))
+    db.session.commit()
+    race_another_request(monkeypatch)
+    votes.cast_vote(voter, idea.id, 1)
+    assert stored(idea.id) == {1: 2}  # one person, two votes: what the constraint prevents
 
 
 def test_up_votes_raise_trending(app, campaign):
