@@ -1,4 +1,5 @@
 """Turns domain errors and HTTP errors into pages or JSON, in the reader's language."""
+import logging
 import math
 import time
 
@@ -6,11 +7,14 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
+from sqlalchemy.exc import OperationalError
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
-from app.extensions import limiter
+from app.extensions import db, limiter
+
+log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
@@ -72,6 +76,19 @@ def init_app(app):
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        return response
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error):
+        # Another writer held the database longer than we wait (SQLite's busy timeout), or the
+        # database server is unreachable: nothing was written (the transaction rolls back),
+        # and the person can simply try again.
+        db.session.rollback()
+        log.warning("database unavailable: %s", error.orig)
+        response, status = render_error(
+            "database_busy", _("The jam is very busy right now, and nothing was saved. Please try again in a moment."), 503)
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(500)
