@@ -47,6 +47,17 @@ def render_error(code, message, status, fields=None):
     return render_template("error.html", message=message, status=status), status
 
 
+_UNAVAILABLE = ("database is locked", "database is busy", "could not connect", "connection refused",
+                "server closed the connection", "terminating connection", "lock timeout",
+                "canceling statement due to lock timeout")
+
+
+def database_unavailable(error) -> bool:
+    """The database is locked, busy or unreachable: a moment later the same request may work."""
+    text = str(getattr(error, "orig", error)).lower()
+    return bool(getattr(error, "connection_invalidated", False)) or any(part in text for part in _UNAVAILABLE)
+
+
 def init_app(app):
     @app.errorhandler(DomainError)
     def _domain_error(error):
@@ -82,8 +93,11 @@ def init_app(app):
     def _database_unavailable(error):
         # Another writer held the database longer than we wait (SQLite's busy timeout), or the
         # database server is unreachable: nothing was written (the transaction rolls back),
-        # and the person can simply try again.
+        # and the person can simply try again. Any other operational error is a fault of ours.
         db.session.rollback()
+        if not database_unavailable(error):
+            log.exception("database error", exc_info=error)
+            return render_error("server_error", _("Something went wrong on our side. Please try again."), 500)
         log.warning("database unavailable: %s", error.orig)
         response, status = render_error(
             "database_busy", _("The jam is very busy right now, and nothing was saved. Please try again in a moment."), 503)
