@@ -34,7 +34,9 @@ def hash_password(password: str) -> str:
 
 def _check_email(errors, email):
     try:
-        return validate_email(email or "", check_deliverability=False).normalized.lower()
+        if not isinstance(email, str):
+            raise EmailNotValidError("not text")
+        return validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         errors.add("email", _l("Enter a valid email address."))
         return None
@@ -49,7 +51,7 @@ def common_passwords() -> frozenset:
 
 
 def _check_password(errors, password, field="password"):
-    if not password or len(password) < PASSWORD_MIN:
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         errors.add(field, _l("Use at least %(n)d characters.", n=PASSWORD_MIN))
     elif len(password) > PASSWORD_MAX:
         errors.add(field, _l("Use at most %(n)d characters.", n=PASSWORD_MAX))
@@ -65,10 +67,10 @@ def _check_profile(errors, department, country, locale, timezone):
     if country and (len(country) != 2 or not country.isalpha() or not country.isascii()):
         errors.add("country", _l("Use a two-letter country code such as TW or GB."))
     locale = locale or None
-    if locale and locale not in SUPPORTED_LOCALES:
+    if locale and (not isinstance(locale, str) or locale not in SUPPORTED_LOCALES):
         errors.add("locale", _l("Choose one of the offered languages."))
     timezone = timezone or None
-    if timezone and timezone not in known_timezones():
+    if timezone and (not isinstance(timezone, str) or timezone not in known_timezones()):
         errors.add("timezone", _l("Choose a time zone from the list."))
     return department, country, locale, timezone
 
