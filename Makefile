@@ -57,3 +57,31 @@ bench-realtime: setup
 .PHONY: bench-ranking
 bench-ranking: setup
 	$(BIN)/python -m bench.ranking
+
+# Dashboards at jam scale (bench/dashboard/): the campaign and site dashboards (pages and API) and
+# the ideas leaderboard on SQLite files seeded with 1k, 10k and 46k ideas by `flask jam seed-scale`
+# (cached in test-artifacts/), against a bare Flask route on the same eventlet server; writes
+# docs/PERFORMANCE.md (~20 min, plus ~3 min of seeding the first time); QUICK=1 for a smoke run.
+.PHONY: bench-dashboard
+bench-dashboard: setup
+	$(BIN)/python -m bench.dashboard
+
+# An IBM Innovation Jam sized crowd (150,000 people, 46,000 ideas, 1,000,000 votes, 200,000
+# comments) in the configured, empty database, in a few minutes; IDEAS=1000 for a smaller one.
+.PHONY: seed-scale
+seed-scale: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask jam seed-scale --ideas $(or $(IDEAS),46000)
+
+# Fuzzing at full size (docs/SECURITY.md): 1,000 generated cases per API operation (schemathesis,
+# from /api/v1/openapi.json) and per domain function and form (hypothesis). CI runs fewer.
+.PHONY: fuzz
+fuzz: setup
+	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q tests/api/test_fuzz.py tests/domain/test_fuzz_domain.py
+
+# Themes benchmark (bench/themes/): similar-idea look-ups (p50/p99) and theme refreshes in one
+# campaign of 46,000 ideas, beside a dict look-up and a no-op request, and how late the event
+# loop runs during a refresh. Writes its section of docs/PERFORMANCE.md (~10 min).
+.PHONY: bench-themes
+bench-themes: setup
+	$(BIN)/python -m bench.themes

@@ -92,6 +92,8 @@ class Config:
     IDEAS_PER_PAGE = int(os.environ.get("IDEAS_PER_PAGE", "20"))
     # Hours over which trending activity loses about two thirds of its weight.
     TRENDING_TIMESCALE_HOURS = float(os.environ.get("TRENDING_TIMESCALE_HOURS", "6"))
+    # A campaign's themes are worked out again at most this often while its ideas change.
+    THEMES_REFRESH_SECONDS = float(os.environ.get("THEMES_REFRESH_SECONDS", "30"))
     # Optional callable returning an aware UTC datetime; tests inject a fixed clock here.
     CLOCK = None
 

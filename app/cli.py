@@ -147,6 +147,34 @@ def rebuild_activity_command():
     click.echo(f"Dashboard tallies rebuilt from the rows in {time.perf_counter() - started:.1f} s.")
 
 
+@jam.command("refresh-themes")
+@click.argument("slug", required=False)
+def refresh_themes_command(slug):
+    """Work out the themes and likely duplicates of campaign SLUG (of every campaign without
+    SLUG) now; open pages follow when SOCKETIO_MESSAGE_QUEUE is set."""
+    from sqlalchemy import select
+
+    from app.domain import themes
+    from app.extensions import db
+    from app.models import Campaign
+
+    if slug:
+        campaign_id = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+        if campaign_id is None:
+            raise click.ClickException(f"No campaign with the slug {slug}.")
+        campaign_ids = [campaign_id]
+    else:
+        campaign_ids = list(db.session.scalars(select(Campaign.id).order_by(Campaign.id)))
+    for campaign_id in campaign_ids:
+        result = themes.refresh_themes(campaign_id)
+        title = db.session.get(Campaign, campaign_id).title
+        if result is None:
+            click.echo(f"{title}: changed meanwhile; run again.")
+        else:
+            click.echo(f"{title}: {result.themes} themes from {result.ideas:,} ideas "
+                       f"in {result.seconds:.1f} s.")
+
+
 def _echo_demo_logins():
     from app.demo import DEMO_LOGINS, DEMO_PASSWORD
 

@@ -27,7 +27,8 @@ people had done it all through the app:
   and a mid-jam peak, and stays within each campaign's pace limits (the halved limits of
   new accounts, for everyone);
 * the kept counters (up/down votes, score, comments, trending, the campaigns' idea
-  counts) set from the rows, then every dashboard tally rebuilt from the rows by
+  counts) set from the rows; the campaigns' vote totals and the ideas' "best" scores by
+  ``domain.ideas.rescore_best``; then every dashboard tally rebuilt from the rows by
   ``domain.activity.rebuild_activity``.
 
 Not written: the campaigns' live streams (``campaign_events``, a catch-up buffer for open
@@ -69,7 +70,7 @@ MIN_PEOPLE = 20
 SCALE_DOMAIN = "scale.ideajam.example"
 SCALE_PASSWORD = "scale-password-2026"
 # Changes whenever the generated data changes shape, so cached benchmark databases are rebuilt.
-FORMAT = 1
+FORMAT = 3
 
 BATCH = 20_000
 MINUTE, HOUR, DAY = 60_000, 3_600_000, 86_400_000  # milliseconds
@@ -575,6 +576,7 @@ class _Seeder:
         self._stage("moderation", self._moderation)
         self._stage("counters", self._counters)
         self._write()
+        self._stage("best scores", self._best_scores)
         self._stage("dashboard tallies", lambda: activity.rebuild_activity(db.session))
         self._stage("checkpoint", self._checkpoint)
         seconds = time.perf_counter() - started
@@ -626,7 +628,7 @@ class _Seeder:
         kind = rng.choice(3, size=n, p=[0.6, 0.2, 0.2])
         weights = np.array([w for _c, w, _p, _z in COUNTRIES], dtype=float)
         country = rng.choice(len(COUNTRIES), size=n, p=weights / weights.sum())
-        every = min(n, len(COUNTRIES))  # everyone's country is somebody's
+        every = min(n, len(COUNTRIES))  # every country has somebody
         country[rng.choice(n, size=every, replace=False)] = rng.permutation(len(COUNTRIES))[:every]
         zone_names = [zone for _c, _w, _p, zones in COUNTRIES for zone in zones]
         zone_first = np.cumsum([0] + [len(zones) for *_rest, zones in COUNTRIES])[:-1]
@@ -923,13 +925,13 @@ class _Seeder:
         return np.minimum(counts, caps)
 
     def _popularity(self, plan):
-        """How much attention each idea of a campaign draws: a Zipf-like rank, some luck, and the
-        time it has been up."""
+        """How much attention each idea of a campaign draws: a Zipf-Mandelbrot rank (the top
+        1 % of ideas draw about half the votes), some luck, and the time it has been up."""
         rng = self.rng
         n = len(plan.ideas)
         rank = rng.permutation(n) + 1
         age = (plan.limit - self.idea_at[plan.ideas]) / max(1, plan.limit - plan.start)
-        return rank ** -0.95 * rng.lognormal(0, 0.4, n) * np.clip(age, 0.002, 1) ** 0.8
+        return (rank + 5.0) ** -1.0 * rng.lognormal(0, 0.4, n) * np.clip(age, 0.002, 1) ** 0.8
 
     def _votes(self):
         rng, spec = self.rng, self.spec
@@ -1071,12 +1073,14 @@ class _Seeder:
                     parent[j] = p
                     continue
             tops.append(j)
-        # A few deleted by their authors, a few hidden by the moderator (never on the hot idea).
+        # A few deleted by their authors while the campaign was open, a few hidden by the
+        # moderator (never on the hot idea).
         ordinary = idea != (self.hot_idea if self.hot_idea is not None else -1)
+        limit = np.array([plan.limit for plan in self.plans])[self.idea_camp[idea]]
         deleted_at = np.full(n, -1, np.int64)
         gone = ordinary & (rng.random(n) < 0.015)
         deleted_at[gone] = at[gone] + 1000 + rng.exponential(40 * MINUTE, int(gone.sum())).astype(np.int64)
-        gone &= deleted_at < self.limit_now
+        gone &= deleted_at < limit
         deleted_at[~gone] = -1
         hidden_at = np.full(n, -1, np.int64)
         hide = ordinary & ~gone & (rng.random(n) < 0.003)
@@ -1471,7 +1475,8 @@ class _Seeder:
 
         self._insert(Notification, {
             "user_id": [user_id(note[2]) for note in notes], "kind": [note[3] for note in notes],
-            "actor_id": [user_id(note[4]) for note in notes], "idea_id": [int(self.idea_ids[note[5]]) for note in notes],
+            "actor_id": [user_id(note[4]) for note in notes],
+            "idea_id": [int(self.idea_ids[note[5]]) for note in notes],
             "comment_id": [note[6] for note in notes], "created_at": _Times(when), "read_at": _Times(read),
             "note": [note[7] for note in notes]}, count=len(notes))
         self.audit.sort(key=lambda entry: (entry[0], entry[1]))
@@ -1482,6 +1487,14 @@ class _Seeder:
         self.conn.commit()
         self.counts.update({"follows": len(key), "notifications": len(notes), "audit entries": len(self.audit)})
         return f"{len(key):,} follows, {len(notes):,} notifications, {len(self.audit):,} audit entries"
+
+    def _best_scores(self):
+        """The campaigns' vote totals and up-share, and every idea's "best" score from them, as
+        the domain works them out after a bulk import."""
+        for plan in self.plans:
+            idea_rules.rescore_best(plan.id)
+        db.session.commit()
+        return None
 
     def _checkpoint(self):
         db.session.remove()

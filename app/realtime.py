@@ -10,12 +10,15 @@ Nothing outside this module and wsgi.py knows whether eventlet or gevent runs th
 """
 import logging
 import threading
+import time
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
-from app.domain import accounts, api_tokens, campaigns, comparisons, events, permissions, votes
+from app import offload
+from app.domain import (accounts, api_tokens, campaigns, comparisons, duplicates, events, permissions,
+                        themes, votes)
 from app.domain.errors import DomainError
 from app.domain.validation import parse_id
 from app.extensions import db, socketio
@@ -42,6 +45,14 @@ GUARD_INTERVAL = 1.0
 # Site-wide dashboards hear that campaigns changed at most this often (they then re-read).
 DASHBOARD_INTERVAL = 2.0
 DASHBOARD_ROOM = "dashboards"
+# Themes: campaigns whose ideas changed, and when each was last refreshed here. The loop
+# looks every THEMES_TICK seconds; a campaign is refreshed at most every
+# THEMES_REFRESH_SECONDS (config), and never while its previous refresh runs.
+THEMES_TICK = 2.0
+_dirty_themes = set()
+_themes_refreshed = {}
+# Similar-idea indexes are looked at this often, and rebuilt when old or overgrown.
+INDEXES_TICK = 30.0
 
 
 def campaign_room(campaign_id, moderators=False):
@@ -73,6 +84,8 @@ def deliver(kind, data):
     if kind == "campaign":
         with _dirty_lock:
             _dirty_dashboards.add(data["campaign_id"])
+            if data["kind"] in themes.CHANGING_KINDS:
+                _dirty_themes.add(data["campaign_id"])
         room = campaign_room(data["campaign_id"])
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=False), room)
         _safe_emit("campaign_event", events.serialize_event(data, include_moderated=True),
@@ -138,6 +151,65 @@ def refresh_rankings():
     return len(pending)
 
 
+def mark_themes_dirty(campaign_ids):
+    """Refresh these campaigns' themes at the next chance (e.g. at start-up)."""
+    with _dirty_lock:
+        _dirty_themes.update(campaign_ids)
+
+
+def refresh_themes_due(interval=None):
+    """Refresh the themes of campaigns whose ideas changed, each at most once per interval
+    (THEMES_REFRESH_SECONDS). The computation runs in a child process (``app.offload``):
+    this loop only waits for it, as it waits for a socket. Returns campaigns refreshed."""
+    interval = current_app.config["THEMES_REFRESH_SECONDS"] if interval is None else interval
+    now = time.monotonic()
+    with _dirty_lock:
+        due = sorted(campaign_id for campaign_id in _dirty_themes
+                     if now - _themes_refreshed.get(campaign_id, float("-inf")) >= interval)
+        _dirty_themes.difference_update(due)
+    done = 0
+    for campaign_id in due:
+        try:
+            if themes.refresh_themes(campaign_id, pause=lambda: socketio.sleep(0)) is None:
+                mark_themes_dirty([campaign_id])  # edited meanwhile: again, from the edit
+            else:
+                done += 1
+        except Exception:  # noqa: BLE001 - keep it for the next round
+            db.session.rollback()
+            log.exception("could not refresh the themes of campaign %s", campaign_id)
+            mark_themes_dirty([campaign_id])
+        finally:
+            _themes_refreshed[campaign_id] = time.monotonic()
+            db.session.remove()
+    return done
+
+
+def rebuild_similar_indexes(campaign_ids=None):
+    """Rebuild this process's similar-idea indexes that are old or overgrown (or build
+    those of ``campaign_ids``)."""
+    for campaign_id in duplicates.indexes_due() if campaign_ids is None else campaign_ids:
+        try:
+            duplicates.build_index(campaign_id, pause=lambda: socketio.sleep(0),
+                                   since=time.monotonic() - 1.0)
+        except Exception:  # noqa: BLE001 - the old index keeps serving
+            log.exception("could not rebuild the similar-idea index of campaign %s", campaign_id)
+        finally:
+            db.session.remove()
+
+
+def _warm_similar_indexes(app):
+    """Build the indexes of large open campaigns at start-up, so their first look-up is fast."""
+    with app.app_context():
+        try:
+            campaign_ids = duplicates.large_open_campaigns()
+        except Exception:  # noqa: BLE001 - e.g. a database not migrated yet: built on first use
+            log.warning("could not list campaigns to index", exc_info=True)
+            campaign_ids = []
+        finally:
+            db.session.remove()
+        rebuild_similar_indexes(campaign_ids)
+
+
 def _every(interval, work, app):
     while True:
         socketio.sleep(interval)
@@ -167,7 +239,8 @@ def _coalesce_counts(app):
 
 
 def start_background_tasks(app):
-    """Start the vote-count coalescer and the phase scheduler (once per server process)."""
+    """Start the vote-count coalescer, the phase scheduler, the ranking and dashboard ticks
+    and the themes refresh (once per server process)."""
     global _tasks_started, _counts_wanted
     if _tasks_started:
         return
@@ -178,6 +251,18 @@ def start_background_tasks(app):
     socketio.start_background_task(_every, RANKING_INTERVAL, refresh_rankings, app)
     socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)
     socketio.start_background_task(_every, DASHBOARD_INTERVAL, flush_dashboard_ticks, app)
+    # Themes and similar-idea indexes: heavy maths in a child process, never in this loop.
+    offload.configure("process")
+    with app.app_context():
+        try:
+            mark_themes_dirty(themes.campaigns_needing_refresh())
+        except Exception:  # noqa: BLE001 - e.g. a database not migrated yet; ideas will mark them
+            log.warning("could not find campaigns whose themes are out of date", exc_info=True)
+        finally:
+            db.session.remove()
+    socketio.start_background_task(_every, THEMES_TICK, refresh_themes_due, app)
+    socketio.start_background_task(_warm_similar_indexes, app)
+    socketio.start_background_task(_every, INDEXES_TICK, rebuild_similar_indexes, app)
 
 
 # --- the socket's own protocol ------------------------------------------------------------

@@ -26,6 +26,7 @@ _PATH_PARAMETERS = {
                       "The id of a pair served to the caller."),
     "merge_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The merge's id."),
     "user_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The person's id."),
+    "theme_id": ({"type": "integer", "minimum": 1, "maximum": MAX_ID}, "The theme's id."),
 }
 
 # Shared error responses: status -> (component name, description).

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import ratelimits
-from app.domain import campaigns, ideas, permissions
+from app.domain import campaigns, ideas, permissions, themes
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.campaigns import CampaignForm, ExtendForm, PhaseForm
 from app.forms.ideas import IdeaForm
@@ -35,6 +35,7 @@ def render_campaign(campaign, *, idea_form=None, extend_form=None, status=200):
         tags=ideas.popular_tags(current_user, campaign.id), sorts=ideas.available_sorts(campaign),
         idea_form=idea_form or IdeaForm(formdata=None), extend_form=extend_form,
         phase_form=PhaseForm(formdata=None), title_max=ideas.TITLE_MAX, body_max=ideas.BODY_MAX,
+        themes=themes.list_themes(current_user, campaign.id, limit=themes.SUMMARY_THEMES),
     ), status
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.domain import merges
 from app.domain.errors import Conflict, ValidationError
 from app.forms.merges import MergeForm, UndoMergeForm
-from app.web.helpers import flash_error, login_required
+from app.web.helpers import flash_error, is_safe_path, login_required
 
 bp = Blueprint("merges", __name__)
 
@@ -15,11 +15,16 @@ bp = Blueprint("merges", __name__)
 @login_required
 def merge(idea_id):
     form = MergeForm()
+    back = form.next.data if is_safe_path(form.next.data) else None
     try:
         record = merges.merge_idea(current_user, idea_id, into=form.into.data, note=form.note.data)
     except (ValidationError, Conflict) as error:
         flash_error(error)
-        return redirect(url_for("ideas.show", idea_id=idea_id))
+        return redirect(back or url_for("ideas.show", idea_id=idea_id))
+    if back:
+        flash(_("The ideas are merged: votes and comments now show on “%(title)s”.",
+                title=record.target.title), "success")
+        return redirect(back)
     flash(_("The ideas are merged: votes and comments now show on this idea."), "success")
     return redirect(url_for("ideas.show", idea_id=record.target_id, _anchor=f"merged-{record.source_id}"))
 

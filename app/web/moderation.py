@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.domain import campaigns, comments, flags, ideas, moderation, permissions
+from app.domain import campaigns, comments, duplicates, flags, ideas, moderation, permissions
 from app.domain.errors import Conflict, NotFound, ValidationError
 from app.forms.moderation import (BulkForm, ModeratorCommentForm, ModeratorIdeaForm,
                                   QueueFilterForm, ReasonForm, StatusForm)
@@ -161,6 +161,9 @@ def edit_comment(comment_id):
 
 # --- the queue -------------------------------------------------------------------------------
 
+DUPLICATE_PAIRS = 10
+
+
 @bp.get("/moderation/queue")
 @login_required
 def queue():
@@ -170,10 +173,15 @@ def queue():
                                  page=request.args.get("page", 1, type=int))
     pending = moderation.list_pending(current_user, **filters,
                                       page=request.args.get("pending_page", 1, type=int))
+    try:
+        pairs = duplicates.list_duplicate_pairs(current_user, campaign_id=filters["campaign_id"],
+                                                limit=DUPLICATE_PAIRS)
+    except NotFound:
+        pairs = []
     lists = campaigns.list_campaigns(current_user)
     form.set_campaigns(lists.open + lists.upcoming + lists.closed)
     return render_template("moderation/queue.html", form=form, page=page, pending=pending,
-                           bulk_form=BulkForm(formdata=None, next=request.full_path))
+                           bulk_form=BulkForm(formdata=None, next=request.full_path), duplicates=pairs)
 
 
 @bp.post("/moderation/bulk")

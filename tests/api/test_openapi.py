@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from app.api.openapi import openapi_path
+from app.domain import themes
 from app.models import Role
 from tests import factories
 from tests.api.conftest import schema_validator
@@ -183,6 +184,20 @@ def test_every_operation_answers_as_documented(api, admin, document):
     api.get(c + "/dashboard?sort=top", token=voter_token)
     api.get(c + "/export", token=executive_token)
     api.get(c + "/export?format=csv", token=executive_token)
+
+    # Themes, similar ideas and likely duplicates
+    jam = factories.make_campaign(admin)
+    for title in ("Explain every bill charge in plain words", "Plain words for every charge on the bill",
+                  "Bill charges explained simply", "Roaming day pass at one price",
+                  "One flat price for a roaming day", "Roaming pass for a whole day abroad"):
+        factories.make_idea(jam, author, title=title, body=title)
+    themes.refresh_themes(jam.id)
+    t = f"/api/v1/campaigns/{jam.id}"
+    api.get(t + "/similar-ideas?title=roaming%20price&body=day&limit=3", token=voter_token)
+    listed = api.get(t + "/themes?limit=10").get_json()["items"]
+    api.patch(f"/api/v1/themes/{listed[0]['id']}", token=moderator_token, json={"name": "Plain bills"})
+    api.post(f"/api/v1/themes/{listed[1]['id']}/merge", token=moderator_token, json={"into": listed[0]["id"]})
+    api.get(t + "/duplicates?limit=5", token=moderator_token)
 
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()

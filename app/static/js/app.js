@@ -252,7 +252,78 @@
     form.requestSubmit(button);
   });
 
+  // --- similar ideas while writing one -----------------------------------------------------
+  // A short pause after typing, the form's words go to the campaign's similar-ideas look-up;
+  // the box lists what comes back (titles, snippets and votes as text, never as HTML).
+  const SIMILAR_DELAY = 400;
+  const SIMILAR_MIN_CHARS = 6;
+  const SIMILAR_BODY_CHARS = 1500;
+
+  function similarItem(box, idea) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = idea.url;
+    link.textContent = idea.title;
+    const votes = document.createElement("span");
+    votes.className = "meta";
+    const template = idea.up_count === 1 ? box.dataset.one : box.dataset.many;
+    votes.textContent = ` · ${(template || "{n}").replace("{n}", idea.up_count)}`;
+    const snippet = document.createElement("p");
+    snippet.className = "similar-snippet";
+    snippet.textContent = idea.snippet;
+    item.append(link, votes, snippet);
+    return item;
+  }
+
+  function enhanceSimilarIdeas(root) {
+    const box = root.querySelector ? root.querySelector("[data-similar-ideas]") : null;
+    if (!box || box.dataset.enhanced) return;
+    const form = box.closest("form");
+    const title = form?.querySelector('[name="title"]');
+    const text = form?.querySelector('[name="body"]');
+    const list = box.querySelector("[data-similar-list]");
+    if (!title || !text || !list) return;
+    box.dataset.enhanced = "1";
+    let timer = null;
+    let asked = 0;
+    let lastQuery = "";
+
+    async function lookUp() {
+      const words = title.value.trim();
+      const body = text.value.trim().slice(0, SIMILAR_BODY_CHARS);
+      if (words.length + body.length < SIMILAR_MIN_CHARS) {
+        box.hidden = true;
+        return;
+      }
+      const url = new URL(box.dataset.url, window.location.href);
+      url.searchParams.set("title", words);
+      url.searchParams.set("body", body);
+      if (url.href === lastQuery) return;
+      lastQuery = url.href;
+      const mine = ++asked;
+      let data = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (response.ok) data = await response.json();
+      } catch (_) {
+        data = null;
+      }
+      if (mine !== asked || !data) return; // a newer look-up is on its way, or this one failed
+      list.replaceChildren(...(data.items || []).map((idea) => similarItem(box, idea)));
+      box.hidden = list.children.length === 0;
+    }
+
+    const later = () => {
+      clearTimeout(timer);
+      timer = setTimeout(lookUp, SIMILAR_DELAY);
+    };
+    title.addEventListener("input", later);
+    text.addEventListener("input", later);
+    if (title.value || text.value) later(); // the form came back with an error: words are in
+  }
+
   function enhance(root) {
+    enhanceSimilarIdeas(root);
     enhanceBoard(root);
     enhanceVotes(root);
     enhanceComments(root);

@@ -203,6 +203,32 @@
     return true;
   }
 
+  // Themes are worked out again every so often while ideas arrive: fetch the "Themes so far"
+  // section afresh, at most once per THEMES_PAUSE however many refreshes are announced.
+  const THEMES_PAUSE = 5000;
+  let themesTimer = null;
+  let themesFetched = 0;
+
+  function refreshThemes() {
+    if (themesTimer || !document.querySelector("[data-themes-section]")) return;
+    const wait = Math.max(0, themesFetched + THEMES_PAUSE - Date.now());
+    themesTimer = setTimeout(async () => {
+      themesTimer = null;
+      themesFetched = Date.now();
+      const section = document.querySelector("[data-themes-section]");
+      if (!section) return;
+      try {
+        const response = await fetch(section.dataset.url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        if (!response.ok) return;
+        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = doc.querySelector("[data-themes-section]");
+        if (fresh) section.replaceWith(document.adoptNode(fresh));
+      } catch (_) {
+        // The next announcement tries again.
+      }
+    }, wait);
+  }
+
   function apply(event) {
     if (event.seq <= lastSeq) return; // already applied
     if (event.seq > lastSeq + 1) {
@@ -222,6 +248,7 @@
     else if (["idea.comments_locked", "idea.merged", "idea.unmerged"].includes(kind) && event.idea_id === ideaId) refreshMain();
     else if (kind === "campaign.phase") refreshMain();
     else if (kind === "campaign.updated") { join(); refreshMain(); }
+    else if (kind === "themes.updated") refreshThemes();
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
   }
 

@@ -1,0 +1,1 @@
+"""Dashboards at jam scale: `make bench-dashboard` (see run.py)."""

@@ -1,0 +1,1 @@
+"""Benchmark of similar-idea look-ups and theme refreshes at the size of a big jam."""
