@@ -3,7 +3,7 @@ a big screen, a printable one-page summary, and exports of the ideas."""
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_login import current_user
 
-from app.domain import campaigns, dashboards, exports
+from app.domain import campaigns, dashboards, exports, themes
 from app.web.helpers import login_required
 
 bp = Blueprint("dashboards", __name__)
@@ -17,12 +17,12 @@ _PARTS = {"dashboards/show.html": "dashboards/_panel.html",
 ROTATE_SECONDS, ROTATE_MIN, ROTATE_MAX = 15, 1, 600
 
 
-def _render(template, board):
+def _render(template, board, **context):
     # ?partial=1 is the live refresh: the changing part alone, re-read for the same viewer.
     if request.args.get("partial") == "1":
         template = _PARTS[template]
     rotate = min(max(request.args.get("rotate", ROTATE_SECONDS, type=int), ROTATE_MIN), ROTATE_MAX)
-    return render_template(template, board=board, campaign=board.campaign, rotate_seconds=rotate)
+    return render_template(template, board=board, campaign=board.campaign, rotate_seconds=rotate, **context)
 
 
 @bp.get("/dashboard")
@@ -36,7 +36,8 @@ def site():
 def campaign(slug):
     found = campaigns.get_campaign(current_user, slug)
     board = dashboards.get_dashboard(current_user, found.id, sort=request.args.get("sort"))
-    return _render("dashboards/show.html", board)
+    return _render("dashboards/show.html", board,
+                   themes=themes.list_themes(current_user, found.id, limit=themes.SUMMARY_THEMES))
 
 
 @bp.get("/dashboard/wall")

@@ -38,6 +38,7 @@ def test_an_executive_sees_the_whole_campaign_dashboard(client, campaign, busy, 
     assert "<svg" in html and 'role="img"' in html  # charts drawn on the server
     assert f'data-campaign-id="{campaign.id}"' in html  # the live stream follows this campaign
     assert f'/c/{campaign.slug}/ideas.csv' in html and f'/c/{campaign.slug}/wall' in html
+    assert "Themes so far" in html and "data-themes-section" in html  # live through the same stream
 
 
 def test_participants_see_the_ideas_but_not_the_people(client, campaign, busy, member, login):
