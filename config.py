@@ -90,6 +90,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     IDEAS_PER_PAGE = int(os.environ.get("IDEAS_PER_PAGE", "20"))
+    # An idea page shows this many comment threads (each with its replies) at a time.
+    COMMENT_THREADS_PER_PAGE = int(os.environ.get("COMMENT_THREADS_PER_PAGE", "50"))
     # Hours over which trending activity loses about two thirds of its weight.
     TRENDING_TIMESCALE_HOURS = float(os.environ.get("TRENDING_TIMESCALE_HOURS", "6"))
     # A campaign's themes are worked out again at most this often while its ideas change.

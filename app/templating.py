@@ -3,7 +3,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 
 from app.domain import campaigns, permissions
 from app.domain.campaigns import campaign_phase
@@ -82,6 +82,10 @@ def init_app(app):
     @app.template_filter("datetime")
     def _datetime(value: datetime, style="medium"):
         return format_datetime(value, style) if value else ""
+
+    @app.template_filter("number")
+    def _number(value):
+        return format_decimal(value)
 
     @app.template_filter("isotime")
     def _isotime(value: datetime):

@@ -4,11 +4,12 @@ from flask import url_for
 from app.api import bp
 from app.api.auth import current_user, token_required
 from app.api.ideas import ACCEPT_CONDUCT, ACCEPT_FIELD, IDEA_PATH, STATE
-from app.api.openapi import DATE_TIME, ID_CONVERTER, nullable, operation, ref, register_schema
-from app.api.parsing import body
+from app.api.openapi import DATE_TIME, ID_CONVERTER, nullable, operation, query_parameter, ref, register_schema
+from app.api.parsing import body, query_int
 from app.api.schemas import PERSON, iso, serialize_person
 from app import ratelimits
 from app.domain import comments
+from app.domain.validation import FieldErrors
 from app.models import ContentState
 
 _COMMENT_PROPERTIES = {
@@ -46,10 +47,13 @@ register_schema("CommentThread", {
 
 register_schema("CommentThreadList", {
     "type": "object",
-    "required": ["items"],
+    "required": ["items", "total", "page", "per_page", "pages"],
     "additionalProperties": False,
     "properties": {"items": {"type": "array", "items": ref("CommentThread"),
-                             "description": "Oldest thread first."}},
+                             "description": "Oldest thread first."},
+                   "total": {"type": "integer", "description": "Threads (top-level comments) in all."},
+                   "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                   "pages": {"type": "integer"}},
 })
 
 register_schema("CommentInput", {
@@ -102,12 +106,20 @@ COMMENT_PATH = f"/comments/<{ID_CONVERTER}:comment_id>"
 
 
 @bp.get(IDEA_PATH + "/comments")
-@operation("listComments", "An idea's comments, as threads", tag="comments",
-           responses={200: "CommentThreadList"}, errors={404})
+@operation("listComments", "One page of an idea's comments, as threads", tag="comments",
+           query=[query_parameter("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+                  query_parameter("per_page", {"type": "integer", "minimum": 1,
+                                               "maximum": comments.THREADS_PER_PAGE_MAX},
+                                  "Threads per page, each with all its replies.")],
+           responses={200: "CommentThreadList"}, errors={404, 422})
 def list_comments(idea_id):
+    errors = FieldErrors()
+    page, per_page = query_int("page", errors), query_int("per_page", errors)
+    errors.raise_if_any()
     user = current_user()
-    threads = comments.list_comments(user, idea_id)
-    return {"items": [serialize_thread(comment, replies, user) for comment, replies in threads]}
+    threads = comments.list_comment_threads(user, idea_id, page=page or 1, per_page=per_page, strict=True)
+    return {"items": [serialize_thread(comment, replies, user) for comment, replies in threads.items],
+            "total": threads.total, "page": threads.page, "per_page": threads.per_page, "pages": threads.pages}
 
 
 @bp.post(IDEA_PATH + "/comments")

@@ -72,11 +72,15 @@ register_schema("Idea", {
 
 register_schema("IdeaPage", {
     "type": "object",
-    "required": ["items", "total", "page", "per_page", "pages"],
+    "required": ["items", "total", "more", "page", "per_page", "pages"],
     "additionalProperties": False,
     "properties": {
         "items": {"type": "array", "items": ref("Idea")},
-        "total": {"type": "integer", "minimum": 0, "description": "Ideas matching, on all pages."},
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "Ideas matching. A search or tag filter counts up to 1,000 (then "
+                                 "`more` is true); pages reach the first 10,000 ideas of any list."},
+        "more": {"type": "boolean", "description": "More ideas match than `total` counts: narrow "
+                                                   "the search to see them."},
         "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1, "maximum": ideas.PER_PAGE_MAX},
         "pages": {"type": "integer", "minimum": 1},
@@ -228,6 +232,7 @@ def list_ideas(campaign):
     return {
         "items": [serialize_idea(idea, user, my_votes=my_votes) for idea in result.items],
         "total": result.total,
+        "more": result.more,
         "page": result.page,
         "per_page": result.per_page,
         "pages": result.pages,

@@ -1,16 +1,19 @@
 """Comments on ideas, threaded one level deep, with soft deletion."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import false, func, or_, select, true, update
 
 from app.domain import activity, campaigns, conduct, events, ideas, limits, notifications, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NotFound, PermissionDenied
 from app.domain.text import clean_block, render_markdown
-from app.domain.validation import FieldErrors, parse_id
+from app.domain.paging import Page
+from app.domain.validation import FieldErrors, bounded_int, parse_id
 from app.extensions import db
 from app.models import Campaign, Comment, ContentState, Idea
 
 BODY_MAX = 5_000
+THREADS_PER_PAGE_MAX = 200
 
 
 def _validated_body(body):
@@ -174,8 +177,18 @@ def delete_comment(user, comment_id):
     return comment
 
 
+def _visible_to(user):
+    """Comments a viewer sees on a page: pending ones only for their author and moderators;
+    hidden and deleted ones stay as markers, so a thread keeps its shape."""
+    if permissions.is_moderator(user):
+        return true()
+    own = Comment.author_id == user.id if permissions.is_authenticated(user) else false()
+    return or_(Comment.content_state != ContentState.PENDING, own)
+
+
 def list_comments(user, idea_id):
-    """An idea's comments as threads: [(top-level comment, [replies...]), ...], oldest first."""
+    """Every one of an idea's comments as threads: [(top-level comment, [replies...]), ...],
+    oldest first. Pages use ``list_comment_threads``, which reads one page of threads."""
     idea = ideas.get_idea(user, idea_id)
     rows = [c for c in db.session.scalars(select(Comment).where(Comment.idea_id == idea.id)
                                           .order_by(Comment.created_at, Comment.id))
@@ -186,6 +199,32 @@ def list_comments(user, idea_id):
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     return [(c, replies.get(c.id, [])) for c in rows if c.parent_id is None]
+
+
+def list_comment_threads(user, idea_id, *, page=1, per_page=None, strict=False):
+    """One page of an idea's threads, oldest first: ``per_page`` top-level comments, each with
+    all its replies, and how many threads there are. Reads two index ranges whatever the
+    length of the discussion; out-of-range pages show the last page (``strict``: an error)."""
+    idea = ideas.get_idea(user, idea_id)
+    errors = FieldErrors()
+    per_page = bounded_int(errors, "per_page", per_page, current_app.config["COMMENT_THREADS_PER_PAGE"], 1,
+                           THREADS_PER_PAGE_MAX)
+    page = bounded_int(errors, "page", page, 1, 1, 1_000_000)
+    if strict:
+        errors.raise_if_any()
+    visible = (Comment.idea_id == idea.id, _visible_to(user))
+    total = db.session.scalar(select(func.count()).select_from(Comment)
+                              .where(*visible, Comment.parent_id.is_(None)))
+    page = min(page, max(1, -(-total // per_page)))
+    tops = db.session.scalars(select(Comment).where(*visible, Comment.parent_id.is_(None))
+                              .order_by(Comment.created_at, Comment.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    replies = {}
+    if tops:
+        for reply in db.session.scalars(select(Comment).where(*visible, Comment.parent_id.in_([c.id for c in tops]))
+                                        .order_by(Comment.created_at, Comment.id)):
+            replies.setdefault(reply.parent_id, []).append(reply)
+    return Page(items=[(c, replies.get(c.id, [])) for c in tops], total=total, page=page, per_page=per_page)
 
 
 def list_comments_by_author(viewer, author_id, limit=50):

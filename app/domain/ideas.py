@@ -16,7 +16,7 @@ from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.paging import Page
 from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
-from app.domain.validation import FieldErrors, parse_id
+from app.domain.validation import FieldErrors, bounded_int, parse_id
 from app.extensions import db
 from app.models import (Campaign, ContentState, EventVisibility, Idea, IdeaFollow, IdeaSearchTerm,
                         IdeaStatus, IdeaStatusChange, IdeaVersion, Tag, Vote)
@@ -28,6 +28,11 @@ TAG_MAX = 30
 TAGS_MAX = 5
 QUERY_MAX = 200
 PER_PAGE_MAX = 100
+# Lists page over at most this many ideas in any order (an OFFSET deeper than that walks the
+# index that far); past it, a tag or a search narrows the list.
+PAGED_IDEAS_MAX = 10_000
+# A search or tag filter counts its matches up to this many ("1,000+"), pages over these.
+COUNTED_MATCHES_MAX = 1_000
 
 # Trending weights: how much each kind of activity counts.
 WEIGHT_NEW_IDEA = 2.0
@@ -267,6 +272,11 @@ class IdeaPage(Page):
     sort: IdeaSort = None
     tag: str | None = None
     q: str = ""
+    more: bool = False  # more ideas match than ``total`` counts (a search counts to 1,000)
+
+    @property
+    def pages(self):
+        return max(1, -(-min(self.total, PAGED_IDEAS_MAX) // self.per_page))
 
 
 #: The stored "best" scores are worked out again, for every idea of the campaign, when the
@@ -358,17 +368,6 @@ def parse_sort(value, campaign, errors=None):
     return sorts[0]
 
 
-def _bounded_int(errors, field, value, default, low, high):
-    """A whole number within [low, high]; out-of-range or junk input is reported and replaced."""
-    if value in (None, ""):
-        return default
-    number = parse_id(value) if not isinstance(value, int) or isinstance(value, bool) else value
-    if number is None or not low <= number <= high:
-        errors.add(field, _l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
-        return default
-    return number
-
-
 def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_page=None,
                strict=False):
     """One page of a campaign's ideas with the total count and the viewer's own votes.
@@ -380,8 +379,8 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
     errors = FieldErrors()
     sort = parse_sort(sort, campaign, errors if strict else None)
     default_size = current_app.config["IDEAS_PER_PAGE"]
-    page = _bounded_int(errors, "page", page, 1, 1, 1_000_000)
-    per_page = _bounded_int(errors, "per_page", per_page, default_size, 1, PER_PAGE_MAX)
+    page = bounded_int(errors, "page", page, 1, 1, 1_000_000)
+    per_page = bounded_int(errors, "per_page", per_page, default_size, 1, PER_PAGE_MAX)
     q = clean_line(q)
     if len(q) > QUERY_MAX:
         errors.add("q", _l("Use at most %(n)d characters.", n=QUERY_MAX))
@@ -395,12 +394,22 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
         stmt = stmt.where(Idea.tags.any(Tag.name == tag))
     for matching in search.matching_idea_ids(q) or ():
         stmt = stmt.where(Idea.id.in_(matching))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if tag or q:
+        # Counted up to the window only: a word found in 8,000 ideas costs no more than one in 1,000.
+        found = db.session.scalar(select(func.count()).select_from(
+            stmt.with_only_columns(Idea.id).limit(COUNTED_MATCHES_MAX + 1).subquery()))
+        total, more = min(found, COUNTED_MATCHES_MAX), found > COUNTED_MATCHES_MAX
+    else:
+        total, more = campaign.idea_count, False  # kept with every publish, hide and restore
+    reachable = min(total, PAGED_IDEAS_MAX)
+    if not strict:  # a page past the end shows the last one; the API answers it empty
+        page = min(page, max(1, -(-reachable // per_page)))
     items = db.session.scalars(
         stmt.order_by(*_ORDER[sort]).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    ).all() if (page - 1) * per_page < reachable else []
     return IdeaPage(items=items, total=total, page=page, per_page=per_page,
-                    my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q)
+                    my_votes=votes_of(user, [i.id for i in items]), sort=sort, tag=tag, q=q,
+                    more=more)
 
 
 def top_ideas(campaign_id, sort, limit):
@@ -420,16 +429,15 @@ def votes_of(user, idea_ids):
 
 
 def popular_tags(user, campaign_id, limit=15):
-    """The campaign's most used tags, for the filter."""
-    from app.models import idea_tags
+    """The campaign's most used tags, for the filter: read from the kept tag tallies
+    (published ideas per tag, app.domain.activity), so the cost does not grow with the jam."""
+    from app.models import TagTally
 
     campaign = campaigns.get_campaign(user, campaign_id)
     rows = db.session.execute(
-        select(Tag.name, func.count().label("n"))
-        .join(idea_tags, idea_tags.c.tag_id == Tag.id)
-        .join(Idea, Idea.id == idea_tags.c.idea_id)
-        .where(Idea.campaign_id == campaign.id, published_clause())
-        .group_by(Tag.name).order_by(func.count().desc(), Tag.name).limit(limit)
+        select(Tag.name, TagTally.ideas).join(Tag, Tag.id == TagTally.tag_id)
+        .where(TagTally.scope == campaign.id, TagTally.ideas > 0)
+        .order_by(TagTally.ideas.desc(), Tag.name).limit(limit)
     )
     return [(name, n) for name, n in rows]
 

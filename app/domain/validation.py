@@ -45,3 +45,14 @@ def parse_id(value):
     else:
         return None
     return number if 1 <= number <= ID_MAX else None
+
+
+def bounded_int(errors, field, value, default, low, high):
+    """A whole number within [low, high]; out-of-range or junk input is reported and replaced."""
+    if value in (None, ""):
+        return default
+    number = parse_id(value) if not isinstance(value, int) or isinstance(value, bool) else value
+    if number is None or not low <= number <= high:
+        errors.add(field, _l("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        return default
+    return number

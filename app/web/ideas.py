@@ -1,5 +1,5 @@
 """An idea's page (with its comments), its edit form, its versions and following it."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +16,8 @@ bp = Blueprint("ideas", __name__)
 
 def render_idea(idea, *, comment_form=None, status_form=None, status=200):
     """The idea page; forms passed in keep what the person typed and its errors."""
-    threads = comments.list_comments(current_user, idea.id)
+    threads = comments.list_comment_threads(current_user, idea.id,
+                                            page=request.args.get("comments", 1, type=int))
     return render_template(
         "ideas/show.html", idea=idea, campaign=idea.campaign, threads=threads,
         status_history=moderation.list_status_history(current_user, idea.id),
@@ -36,7 +37,7 @@ def render_idea(idea, *, comment_form=None, status_form=None, status=200):
 
 def _post_keys(idea, threads):
     """The idea and every comment on its page, as flags name them."""
-    return [flags.idea_key(idea.id)] + [flags.comment_key(c.id) for top, replies in threads
+    return [flags.idea_key(idea.id)] + [flags.comment_key(c.id) for top, replies in threads.items
                                         for c in (top, *replies)]
 
 

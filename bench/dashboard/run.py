@@ -174,14 +174,14 @@ def build_database(ideas):
 class Server:
     """The app (wsgi.py) or the bare baseline, in its own process, on a port of its own."""
 
-    def __init__(self, kind, database=None):
+    def __init__(self, kind, database=None, *, script=None, database_url=None, extra_env=None, workdir=None):
         self.kind, self.port = kind, free_port()
-        script = "wsgi.py" if kind == "app" else os.path.join("bench", "dashboard", "bare_server.py")
+        script = script or ("wsgi.py" if kind == "app" else os.path.join("bench", "dashboard", "bare_server.py"))
         env = _env(ASYNC_MODE="eventlet", PORT=str(self.port), HOST=HOST, JAM_CONFIG="production",
-                   SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SECURE="0")
-        if database:
-            env["DATABASE_URL"] = f"sqlite:///{database}"
-        self.log_path = os.path.join(WORKDIR, f"{kind}-{self.port}.log")
+                   SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SECURE="0", **(extra_env or {}))
+        if database or database_url:
+            env["DATABASE_URL"] = database_url or f"sqlite:///{database}"
+        self.log_path = os.path.join(workdir or WORKDIR, f"{kind}-{self.port}.log")
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen([sys.executable, script], cwd=ROOT, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)

@@ -161,3 +161,12 @@ class TestEditingAndDeleting:
         assert api.get("/api/v1/comments/999").status_code == 404
         assert api.patch("/api/v1/comments/999", token=token, json={"body": "x"}).status_code == 404
         assert api.delete("/api/v1/comments/999", token=token).status_code == 404
+
+
+def test_threads_come_in_pages(api, idea):
+    made = [factories.make_comment(idea, body=f"Thread {n}") for n in range(5)]
+    body = api.get(comments_path(idea) + "?per_page=2&page=3").get_json()
+    assert [t["id"] for t in body["items"]] == [made[4].id]
+    assert (body["total"], body["page"], body["per_page"], body["pages"]) == (5, 3, 2, 3)
+    refused = api.get(comments_path(idea) + "?per_page=201")
+    assert refused.status_code == 422 and "per_page" in error_of(refused)["fields"]

@@ -17,8 +17,8 @@ from app.domain import (accounts, activity, comments, comparisons, ideas, merges
                         rules, votes)
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.models import (SITE_SCOPE, ActivityHour, ActivityPerson, Campaign, Comment, Contributor, Idea, IdeaMerge,
-                        IdeaStatus, ParticipantKind, Role, SegmentTally, StatusTally, TagTally, Vote)
+from app.models import (SITE_SCOPE, ActivityHour, ActivityPerson, Campaign, Comment, ContentState, Contributor, Idea,
+                        IdeaMerge, IdeaStatus, ParticipantKind, Role, SegmentTally, StatusTally, TagTally, Vote)
 from tests import factories as f
 
 KINDS = list(ParticipantKind)
@@ -42,6 +42,8 @@ def assert_best_scores_hold():
         rows = db.session.scalars(select(Idea).where(Idea.campaign_id == campaign.id)).all()
         up, down = sum(i.up_count for i in rows), sum(i.down_count for i in rows)
         assert (campaign.up_total, campaign.down_total) == (up, down)
+        # The kept idea count stands in for counting the unfiltered list on every page.
+        assert campaign.idea_count == sum(i.content_state is ContentState.PUBLISHED for i in rows)
         share = ideas.best_share(up, down)
         assert abs(share - campaign.best_share) <= ideas.BEST_SHARE_TOLERANCE + 1e-12
         for idea in rows:

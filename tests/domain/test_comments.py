@@ -2,9 +2,12 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain import comments, ideas
+from flask_login import AnonymousUserMixin
+
+from app.domain import comments, ideas, limits, rules
 from app.domain.errors import CampaignNotOpen, NotFound, PermissionDenied, ValidationError
 from app.extensions import db
+from app.models import ContentState, ParticipantKind, Role
 from tests import factories as f
 
 
@@ -75,3 +78,45 @@ def test_no_comments_after_close(app, clock, campaign):
     clock.advance(timedelta(days=3))
     with pytest.raises(CampaignNotOpen):
         comments.add_comment(f.make_user(), idea.id, body="Late")
+
+
+def _all_pages(viewer, idea_id, per_page):
+    first = comments.list_comment_threads(viewer, idea_id, per_page=per_page)
+    pages = [first] + [comments.list_comment_threads(viewer, idea_id, page=n, per_page=per_page)
+                       for n in range(2, first.pages + 1)]
+    return first, [(top.id, [r.id for r in replies]) for page in pages for top, replies in page.items]
+
+
+def test_pages_of_threads_hold_every_thread_once_with_its_replies(app, admin):
+    moderator = f.make_user(role=Role.MODERATOR)
+    campaign = f.make_campaign(admin)
+    rules.update_campaign_rules(moderator, campaign.id, code_of_conduct="", premoderated_kinds=["customer"],
+                                ideas_per_hour=limits.LIMIT_MAX, comments_per_minute=limits.LIMIT_MAX,
+                                flags_per_day=20)
+    idea = f.make_idea(campaign)
+    customer = f.make_user(kind=ParticipantKind.CUSTOMER)
+    tops = [f.make_comment(idea, body=f"Thread {n}") for n in range(7)]
+    f.make_comment(idea, body="Reply to the first", parent=tops[0])
+    f.make_comment(idea, body="Reply to the last", parent=tops[-1])
+    pending = f.make_comment(idea, customer, body="Waiting for approval")
+    f.make_comment(idea, customer, body="A waiting reply", parent=tops[3])
+    assert pending.content_state is ContentState.PENDING
+    for viewer in (f.make_user(), customer, moderator, AnonymousUserMixin()):
+        whole = [(top.id, [r.id for r in replies]) for top, replies in comments.list_comments(viewer, idea.id)]
+        first, paged = _all_pages(viewer, idea.id, per_page=3)
+        assert paged == whole
+        assert first.total == len(whole) and first.pages == -(-len(whole) // 3)
+        assert len(first.items) == 3
+
+
+def test_a_page_past_the_end_shows_the_last_and_strict_callers_get_an_error(app, campaign):
+    idea = f.make_idea(campaign)
+    for n in range(5):
+        f.make_comment(idea, body=f"Thread {n}")
+    viewer = f.make_user()
+    last = comments.list_comment_threads(viewer, idea.id, page=99, per_page=2)
+    assert (last.page, [c.body for c, _r in last.items]) == (3, ["Thread 4"])
+    with pytest.raises(ValidationError) as info:
+        comments.list_comment_threads(viewer, idea.id, page=0, per_page=comments.THREADS_PER_PAGE_MAX + 1,
+                                      strict=True)
+    assert set(info.value.fields) == {"page", "per_page"}

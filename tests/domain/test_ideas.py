@@ -157,3 +157,35 @@ def test_tags_split_on_chinese_commas_too(app, campaign):
     idea = ideas.submit_idea(f.make_user(), campaign.id, title="門市訓練計畫", body="內容",
                              tags="門市，訓練、客服")
     assert [t.name for t in idea.tags] == ["客服", "訓練", "門市"]
+
+
+def test_a_search_counts_its_matches_up_to_a_bound_and_says_there_are_more(app, campaign, monkeypatch):
+    monkeypatch.setattr(ideas, "COUNTED_MATCHES_MAX", 3)
+    for n in range(5):
+        f.make_idea(campaign, title=f"Fibre rollout plan {n}")
+    f.make_idea(campaign, title="Something else entirely")
+    viewer = f.make_user()
+    found = ideas.list_ideas(viewer, campaign.id, q="fibre", per_page=2)
+    assert (found.total, found.more, found.pages) == (3, True, 2)
+    assert ideas.list_ideas(viewer, campaign.id, q="entirely").more is False
+    everything = ideas.list_ideas(viewer, campaign.id, per_page=2)
+    assert (everything.total, everything.more) == (6, False)  # the kept count, exact
+
+
+def test_pages_reach_a_bounded_depth(app, campaign, monkeypatch):
+    monkeypatch.setattr(ideas, "PAGED_IDEAS_MAX", 4)
+    for n in range(6):
+        f.make_idea(campaign, title=f"Idea for depth {n}")
+    viewer = f.make_user()
+    assert ideas.list_ideas(viewer, campaign.id, per_page=2).pages == 2
+    deepest = ideas.list_ideas(viewer, campaign.id, per_page=2, page=9)
+    assert deepest.page == 2 and len(deepest.items) == 2
+    assert ideas.list_ideas(viewer, campaign.id, per_page=2, page=3, strict=True).items == []
+
+
+def test_popular_tags_count_published_ideas_per_tag(app, campaign):
+    f.make_idea(campaign, tags=["billing", "5g"])
+    f.make_idea(campaign, tags=["billing"])
+    other = f.make_campaign()
+    f.make_idea(other, tags=["5g"])
+    assert ideas.popular_tags(f.make_user(), campaign.id) == [("billing", 2), ("5g", 1)]

@@ -90,3 +90,19 @@ def test_follow_needs_login_and_post(client, campaign):
     idea = factories.make_idea(campaign)
     assert client.get(f"/ideas/{idea.id}/follow").status_code == 405
     assert client.post(f"/ideas/{idea.id}/follow").status_code == 302
+
+
+def test_a_long_discussion_comes_in_pages_of_threads(app, client, campaign):
+    app.config["COMMENT_THREADS_PER_PAGE"] = 2
+    idea = factories.make_idea(campaign)
+    for n in range(5):
+        factories.make_comment(idea, body=f"Remark number {n}")
+    first = text_of(client.get(f"/ideas/{idea.id}"))
+    assert "Remark number 0" in first and "Remark number 1" in first and "Remark number 2" not in first
+    assert f'href="/ideas/{idea.id}?comments=2#comments"' in first and "Page 1 of 3" in first
+    assert 'data-live-append="off"' in first  # new threads arrive live only on the last page
+    last = text_of(client.get(f"/ideas/{idea.id}?comments=3"))
+    assert "Remark number 4" in last and "Remark number 3" not in last
+    assert 'data-live-append="off"' not in last
+    assert "Remark number 4" in text_of(client.get(f"/ideas/{idea.id}?comments=99"))
+    assert "Remark number 0" in text_of(client.get(f"/ideas/{idea.id}?comments=junk"))

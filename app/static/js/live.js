@@ -95,9 +95,10 @@
     }
     if (kind === "comment.created" || kind === "comment.restored") {
       if (existing) return; // our own comment, already inserted by the form
+      // A new thread belongs at the end of the discussion: on an earlier page, only the count changes.
       const list = comment.parent_id
         ? document.querySelector(`[data-replies-for="${comment.parent_id}"]`)
-        : document.querySelector("[data-comment-list]");
+        : document.querySelector("[data-comment-list]:not([data-live-append=off])");
       if (list) list.append(commentElement(comment));
       document.querySelector("[data-no-comments]")?.remove();
     } else if (existing) {
