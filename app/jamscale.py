@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select, text
 
 from app.domain import activity, search
 from app.domain import campaigns as campaign_rules
@@ -576,6 +576,7 @@ class _Seeder:
         self._stage("moderation", self._moderation)
         self._stage("counters", self._counters)
         self._write()
+        self._stage("id sequences", self._advance_sequences)
         self._stage("best scores", self._best_scores)
         self._stage("dashboard tallies", lambda: activity.rebuild_activity(db.session))
         self._stage("checkpoint", self._checkpoint)
@@ -1494,6 +1495,22 @@ class _Seeder:
         for plan in self.plans:
             idea_rules.rescore_best(plan.id)
         db.session.commit()
+        return None
+
+    def _advance_sequences(self):
+        """Rows were written with their ids, which PostgreSQL's id sequences did not see: move
+        each past its table's largest id, or the next row the app adds would take a used one.
+        (SQLite takes the next id from the table itself.)"""
+        if db.engine.dialect.name != "postgresql":
+            return None
+        with db.engine.begin() as conn:
+            for table in db.metadata.sorted_tables:
+                column = table.c.get("id")
+                if column is None or not column.primary_key or not isinstance(column.type, Integer):
+                    continue
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
         return None
 
     def _checkpoint(self):

@@ -247,3 +247,48 @@ def test_same_seed_same_jam(app, clock):
     seed_scale(ScaleSpec.scaled(40, people=200, votes=400, comments=120, hot_comments=30, seed=3))
     assert db.session.execute(select(Idea.title, Idea.author_id, Idea.created_at, Idea.score)
                               .order_by(Idea.id)).all() == first
+
+
+def _write_after_the_seed():
+    """A new person, idea, vote and comment through the domain, as after any seed."""
+    from app.domain import comments, votes
+    from tests import factories as f
+
+    person = f.make_user(display_name="Joined after the seed")
+    campaign = db.session.scalars(select(Campaign).order_by(Campaign.id)).first()
+    campaign.limit_ideas_per_hour = campaign.limit_comments_per_minute = limits.LIMIT_MAX
+    db.session.commit()
+    idea = ideas.submit_idea(person, campaign.id, title="A new idea after the seed", body="It still works.",
+                             accept_code_of_conduct=True)
+    voter = db.session.scalars(select(User).where(User.role == Role.PARTICIPANT, User.kind == person.kind)
+                               .order_by(User.id)).first()
+    votes.cast_vote(voter, idea.id, 1)
+    comments.add_comment(voter, idea.id, body="Agreed.", accept_code_of_conduct=True)
+    return idea
+
+
+def test_the_app_goes_on_writing_after_the_seed(seeded, app):
+    idea = _write_after_the_seed()
+    assert (idea.up_count, idea.comment_count) == (1, 1)
+
+
+@pytest.mark.postgres
+def test_the_app_goes_on_writing_after_the_seed_on_postgresql(clock):
+    """Rows are written with their ids; PostgreSQL's id sequences must be moved past them."""
+    from app import create_app
+    from config import TestingConfig
+    from tests.services import postgres_database
+
+    with postgres_database() as url:
+        app = create_app(type("OnPostgres", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+        app.config["CLOCK"] = clock
+        clock.set(NOW)
+        with app.app_context():
+            assert db.engine.dialect.name == "postgresql"
+            db.create_all()
+            result = app.test_cli_runner().invoke(args=["jam", "seed-scale", *SIZES, "--seed", "7"])
+            assert result.exit_code == 0, result.output
+            idea = _write_after_the_seed()
+            assert (idea.up_count, idea.comment_count) == (1, 1)
+            db.session.remove()
+            db.engine.dispose()

@@ -3,7 +3,9 @@ import html
 import re
 
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from app.models import Role
 from tests import factories
 
@@ -41,3 +43,28 @@ def page_text(response):
 def html_lang(response):
     match = re.search(r'<html lang="([^"]+)"', text_of(response))
     return match.group(1) if match else None
+
+
+class StatementCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *_args, **_kwargs):
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(db.engine, "before_cursor_execute", self)
+
+
+def statements_for(client, path, method="GET", expected=200, **request):
+    """How many SQL statements one request sends."""
+    with StatementCounter() as counter:
+        response = client.open(path, method=method, **request)
+        assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    return counter.count

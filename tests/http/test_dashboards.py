@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import ParticipantKind, Role
 from tests import factories
-from tests.http.conftest import page_text, text_of
+from tests.http.conftest import page_text, statements_for, text_of
 
 
 @pytest.fixture
@@ -144,31 +144,6 @@ def test_the_wall_page_carries_what_its_scripts_read(client, campaign, executive
             assert re.search(rf"\s{attribute}", body), (path, attribute)
     assert 'data-rotate-seconds="2"' in text_of(client.get("/dashboard/wall?rotate=2"))
     assert 'data-rotate-seconds="1"' in text_of(client.get("/dashboard/wall?rotate=0"))
-
-
-class StatementCounter:
-    """Counts the SQL statements the app sends while active."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *_args, **_kwargs):
-        self.count += 1
-
-    def __enter__(self):
-        from sqlalchemy import event
-        event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        from sqlalchemy import event
-        event.remove(db.engine, "before_cursor_execute", self)
-
-
-def statements_for(client, path):
-    with StatementCounter() as counter:
-        assert client.get(path).status_code == 200
-    return counter.count
 
 
 @pytest.mark.parametrize("path", ["/c/{slug}/dashboard", "/dashboard", "/c/{slug}/wall"])
