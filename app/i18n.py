@@ -3,7 +3,9 @@ import functools
 
 from babel import support
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 from flask_login import current_user
 
@@ -56,6 +58,35 @@ def _wtforms_translations():
 _WTFORMS_LANGUAGE = {"zh_Hant": "zh_TW"}
 
 
+def page_translations():
+    """``gettext`` and ``ngettext`` bound to the request's catalogue once per rendered page.
+
+    A page of comments asks for a thousand strings or more; Flask-Babel's own callables look
+    the locale and catalogue up again for each (about 15 µs apiece). Jinja's ``_`` resolves
+    ``gettext`` from the template context first, so these take its place for the page (and its
+    includes and context-importing macros), with the same newstyle behaviour: the result is
+    markup-safe under autoescaping and always %-formatted with the keyword arguments."""
+    catalogue = get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = catalogue.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = catalogue.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.before_request(_wtforms_translations)
+    app.context_processor(page_translations)

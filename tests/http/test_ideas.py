@@ -106,3 +106,17 @@ def test_a_long_discussion_comes_in_pages_of_threads(app, client, campaign):
     assert 'data-live-append="off"' not in last
     assert "Remark number 4" in text_of(client.get(f"/ideas/{idea.id}?comments=99"))
     assert "Remark number 0" in text_of(client.get(f"/ideas/{idea.id}?comments=junk"))
+
+
+def test_an_idea_page_in_chinese_translates_its_strings_and_the_flag_reasons(client, auth, campaign):
+    idea = factories.make_idea(campaign)
+    factories.make_comment(idea, body="A remark")
+    reader = factories.make_user(locale="zh_Hant")
+    auth.login(reader)
+    html = text_of(client.get(f"/ideas/{idea.id}"))
+    from app.web.labels import FLAG_REASON_LABELS
+    from flask_babel import force_locale
+    with force_locale("zh_Hant"):
+        reasons = [str(label) for label in FLAG_REASON_LABELS.values()]
+    assert all(f">{reason}</option>" in html for reason in reasons)
+    assert "留言" in html and "Comments" not in html
