@@ -64,21 +64,33 @@ def _insert(model):
     return (postgresql if dialect == "postgresql" else sqlite).insert(model)
 
 
-def _add(model, keys: dict, **deltas):
-    """Add deltas to a tally row, creating it at zero first (one atomic upsert)."""
+def _add_rows(model, key_rows, **deltas):
+    """Add the same deltas to several tally rows, creating each at zero first: one atomic
+    multi-row upsert, so a vote's tallies for its campaign and for the site, in every segment,
+    cost a few statements rather than one per row. The rows' keys must differ (PostgreSQL
+    refuses to update one row twice in a statement)."""
     deltas = {name: value for name, value in deltas.items() if value}
-    if not deltas:
+    if not deltas or not key_rows:
         return
     table = model.__table__
-    stmt = _insert(model).values(**keys, **deltas)
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys),
-                                      set_={name: table.c[name] + value for name, value in deltas.items()})
+    stmt = _insert(model).values([{**keys, **deltas} for keys in key_rows])
+    stmt = stmt.on_conflict_do_update(index_elements=list(key_rows[0]),
+                                      set_={name: table.c[name] + stmt.excluded[name] for name in deltas})
     db.session.execute(stmt)
 
 
-def _contributor_delta(scope, user_id, at_hour, **deltas):
-    """Change a contributor's counts and points together (the row normally exists from their
-    first participation; ``at_hour`` only serves if it does not)."""
+def _add(model, keys: dict, **deltas):
+    """Add deltas to a tally row, creating it at zero first (one atomic upsert)."""
+    _add_rows(model, [keys], **deltas)
+
+
+def _add_hours(scopes_, hour, **deltas):
+    _add_rows(ActivityHour, [{"scope": scope, "hour": hour} for scope in scopes_], **deltas)
+
+
+def _contributor_delta(scopes_, user_id, at_hour, **deltas):
+    """Change a contributor's counts and points together, in each of ``scopes_`` (the row
+    normally exists from their first participation; ``at_hour`` only serves if it does not)."""
     deltas["points"] = (POINTS_PER_IDEA * deltas.get("ideas", 0)
                         + POINTS_PER_COMMENT * deltas.get("comments", 0)
                         + POINTS_PER_VOTE_RECEIVED * deltas.get("votes_received", 0))
@@ -86,15 +98,16 @@ def _contributor_delta(scope, user_id, at_hour, **deltas):
     if not deltas:
         return
     table = Contributor.__table__
-    stmt = _insert(Contributor).values(scope=scope, user_id=user_id, first_hour=at_hour, **deltas)
+    stmt = _insert(Contributor).values([{"scope": scope, "user_id": user_id, "first_hour": at_hour, **deltas}
+                                        for scope in scopes_])
     stmt = stmt.on_conflict_do_update(index_elements=["scope", "user_id"],
-                                      set_={name: table.c[name] + value for name, value in deltas.items()})
+                                      set_={name: table.c[name] + stmt.excluded[name] for name in deltas})
     db.session.execute(stmt)
 
 
-def _segments_delta(scope, segments, **deltas):
-    for dimension in DIMENSIONS:
-        _add(SegmentTally, {"scope": scope, "dimension": dimension, "value": segments[dimension]}, **deltas)
+def _segments_delta(scopes_, segments, **deltas):
+    _add_rows(SegmentTally, [{"scope": scope, "dimension": dimension, "value": segments[dimension]}
+                             for scope in scopes_ for dimension in DIMENSIONS], **deltas)
 
 
 # --- participation ------------------------------------------------------------------------
@@ -113,26 +126,24 @@ def record_participation(user, campaign_id, at):
         is_new = first.rowcount == 1
         _add(ActivityHour, {"scope": scope, "hour": hour}, active_people=1, new_people=int(is_new))
         if is_new:
-            _segments_delta(scope, segments_of(user), people=1)
+            _segments_delta((scope,), segments_of(user), people=1)
 
 
 # --- votes, comments and answered pairs ----------------------------------------------------
 
 def tally_vote(voter, campaign_id, cast_at, sign):
     """A vote row appears (+1) or goes (-1)."""
-    hour = hour_of(cast_at)
-    for scope in scopes(campaign_id):
-        _add(ActivityHour, {"scope": scope, "hour": hour}, votes=sign)
-        _contributor_delta(scope, voter.id, hour, votes_cast=sign)
-        _segments_delta(scope, segments_of(voter), votes=sign)
+    hour, both = hour_of(cast_at), scopes(campaign_id)
+    _add_hours(both, hour, votes=sign)
+    _contributor_delta(both, voter.id, hour, votes_cast=sign)
+    _segments_delta(both, segments_of(voter), votes=sign)
 
 
 def tally_votes_received(idea, up_delta):
     """The up votes of a published idea changed: its author received more or fewer."""
     if up_delta and idea.content_state is ContentState.PUBLISHED:
-        hour = hour_of(idea.created_at)
-        for scope in scopes(idea.campaign_id):
-            _contributor_delta(scope, idea.author_id, hour, votes_received=up_delta)
+        _contributor_delta(scopes(idea.campaign_id), idea.author_id, hour_of(idea.created_at),
+                           votes_received=up_delta)
 
 
 def tally_answer(user, campaign_id, choice, answered_at):
@@ -147,11 +158,10 @@ def tally_comment(comment, author, campaign_id, sign):
     a deleted comment counts for nothing either way."""
     if comment.deleted_at is not None:
         return
-    hour = hour_of(comment.created_at)
-    for scope in scopes(campaign_id):
-        _add(ActivityHour, {"scope": scope, "hour": hour}, comments=sign)
-        _contributor_delta(scope, author.id, hour, comments=sign)
-        _segments_delta(scope, segments_of(author), comments=sign)
+    hour, both = hour_of(comment.created_at), scopes(campaign_id)
+    _add_hours(both, hour, comments=sign)
+    _contributor_delta(both, author.id, hour, comments=sign)
+    _segments_delta(both, segments_of(author), comments=sign)
 
 
 # --- ideas ----------------------------------------------------------------------------------
@@ -181,8 +191,8 @@ def tally_idea(idea_id, sign):
     stays = _status_stays(idea_id, row.created_at)
     for scope in scopes(row.campaign_id):
         _add(ActivityHour, {"scope": scope, "hour": hour}, ideas=sign)
-        _contributor_delta(scope, author.id, hour, ideas=sign, votes_received=sign * row.up_count)
-        _segments_delta(scope, segments_of(author), ideas=sign)
+        _contributor_delta((scope,), author.id, hour, ideas=sign, votes_received=sign * row.up_count)
+        _segments_delta((scope,), segments_of(author), ideas=sign)
         for tag_id in tag_ids:
             _add(TagTally, {"scope": scope, "tag_id": tag_id}, ideas=sign)
         for status, entered, left in stays:

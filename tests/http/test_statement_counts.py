@@ -22,8 +22,8 @@ LIMITS = {
     "profile page": 8,
     "API idea list": 5,
     "API comment threads": 6,
-    "vote POST": 30,
-    "comment POST": 32,
+    "vote POST": 20,
+    "comment POST": 24,
 }
 
 PATHS = {
