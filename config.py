@@ -66,8 +66,29 @@ class Config:
     # Larger socket messages are refused and their connection closed.
     SOCKET_MAX_MESSAGE_BYTES = int(os.environ.get("SOCKET_MAX_MESSAGE_BYTES", "16384"))
 
+    # Outgoing mail (Flask-Mailman): the links that finish a registration and reset a password.
+    # "console" prints each message, links included, in the server's output (development);
+    # "smtp" sends it through MAIL_SERVER (production); "file" writes each message to a file in
+    # MAIL_FILE_PATH; "locmem" keeps them in memory (tests).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Idea Jam <no-reply@localhost>")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", os.path.join(INSTANCE_DIR, "mail"))
+    # Where people reach the jam ("https://jam.example.org"): links in mails are built on it.
+    # Unset, they are built on the address the request came to, which a forged Host header
+    # could change; set it in production.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+
     # Rate limits (app/ratelimits.py, Flask-Limiter), per action: (per person, per network
-    # address). Counters live in Redis when one is configured, so every process shares them.
+    # address); for logging in, registering and asking for a password reset, the first is per
+    # email address typed. Counters live in Redis when one is configured, so every process
+    # shares them.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("SOCKETIO_MESSAGE_QUEUE")
                              or "memory://")
@@ -79,7 +100,8 @@ class Config:
     # limits of signed-in actions only stop floods; the per-person ones pace people.
     RATE_LIMITS = {
         "login": ("5 per minute", "30 per minute"),  # per email address, per network address
-        "register": (None, "10 per hour"),
+        "register": ("3 per hour", "10 per hour"),  # the first step (a mail); per email, per address
+        "password_reset": ("3 per hour", "10 per hour"),  # asking for a link; per email, per address
         "ideas": ("30 per hour", "600 per hour"),
         "comments": ("20 per minute", "300 per minute"),
         "votes": ("120 per minute", "3000 per minute"),
@@ -91,7 +113,7 @@ class Config:
 
     IDEAS_PER_PAGE = int(os.environ.get("IDEAS_PER_PAGE", "20"))
     # An idea page shows this many comment threads (each with its replies) at a time.
-    COMMENT_THREADS_PER_PAGE = int(os.environ.get("COMMENT_THREADS_PER_PAGE", "50"))
+    COMMENT_THREADS_PER_PAGE = int(os.environ.get("COMMENT_THREADS_PER_PAGE", "30"))
     # Hours over which trending activity loses about two thirds of its weight.
     TRENDING_TIMESCALE_HOURS = float(os.environ.get("TRENDING_TIMESCALE_HOURS", "6"))
     # A campaign's themes are worked out again at most this often while its ideas change.
@@ -113,9 +135,12 @@ class TestingConfig(Config):
     # Tests of other things post faster than people; tests/http/test_rate_limits.py turns them on.
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Mail stays in memory: app.extensions["mailman"].outbox (the ``outbox`` fixture).
+    MAIL_BACKEND = "locmem"
 
 
 class ProductionConfig(Config):
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

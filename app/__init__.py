@@ -1,7 +1,7 @@
 """Idea Jam: crowdsourced innovation campaigns."""
 from flask import Flask
 
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, socketio
 
 
 def create_app(config=None):
@@ -26,6 +26,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=_migrations_dir())
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

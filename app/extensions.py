@@ -3,6 +3,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -23,6 +24,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Outgoing mail; the backend (console, smtp, file, locmem) comes from MAIL_BACKEND (config.py).
+mail = Mail()
 socketio = SocketIO()
 # Limits are attached to views by app/ratelimits.py; none applies by default.
 limiter = Limiter(key_func=get_remote_address)

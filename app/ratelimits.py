@@ -1,14 +1,17 @@
 """Rate limits on what people do over HTTP, per person and per network address, shared by
 the pages and the API (Flask-Limiter; counters in Redis when one is configured).
 
-These stop floods and slow password guessing at the door; the campaign's own pace limits
-(app/domain/limits.py), which moderators set, pace posting within a jam. The numbers are in
+These stop floods, slow password guessing and keep anyone from flooding an inbox with the
+jam's mail, at the door; the campaign's own pace limits (app/domain/limits.py), which
+moderators set, pace posting within a jam. The numbers are in
 ``config.Config.RATE_LIMITS``; a refusal is a 429 saying when to try again (app/errors.py).
 """
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app.domain.accounts import normalise_email
+from app.domain.errors import ValidationError
 from app.extensions import limiter
 
 
@@ -23,12 +26,17 @@ def person_key():
     return address_key()
 
 
-def login_email_key():
-    """The email address being tried: guessing one account's password from many addresses
-    is slowed as much as from one."""
+def email_key():
+    """The email address typed in the form: guessing one account's password, or mailing one
+    inbox, is slowed as much from many network addresses as from one. Spelled as accounts keep
+    it, so writing an address another way does not buy another allowance."""
     data = request.get_json(silent=True) if request.is_json else request.form
     email = (data or {}).get("email") if hasattr(data, "get") else None
-    return "login:" + (email.strip().lower() if isinstance(email, str) else "")
+    try:
+        email = normalise_email(email)
+    except ValidationError:
+        email = email.strip().lower() if isinstance(email, str) else ""
+    return "email:" + email
 
 
 def _limit(action, which):
@@ -52,8 +60,10 @@ def _pair(action, person_key_func=person_key, methods=None):
     return decorate
 
 
-logging_in = _pair("login", login_email_key, methods=["POST"])
-registering = _pair("register", methods=["POST"])
+logging_in = _pair("login", email_key, methods=["POST"])
+# The two that mail an address someone typed: per typed address, so nobody can flood one inbox.
+registering = _pair("register", email_key, methods=["POST"])
+resetting_password = _pair("password_reset", email_key, methods=["POST"])
 posting = _pair("ideas")
 commenting = _pair("comments")
 voting = _pair("votes")

@@ -54,6 +54,14 @@ def app(clock):
 
 
 @pytest.fixture
+def outbox(app):
+    """The mail the app sends during a test (Flask-Mailman's locmem backend), oldest first."""
+    mailman = app.extensions["mailman"]
+    mailman.outbox = []
+    return mailman.outbox
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -42,6 +42,16 @@ class AuthenticationFailed(DomainError):
     default_message = _l("That email and password do not match an active account.")
 
 
+class LinkNotValid(DomainError):
+    """A link the jam mailed (to finish registering, to reset a password) that cannot be used:
+    broken or altered (``link_not_valid``), too old (``link_expired``), or already used
+    (``link_used``). The person starts again and gets a new one."""
+
+    status = 400
+    code = "link_not_valid"
+    default_message = _l("This link is not valid: it may have been copied only in part.")
+
+
 class PermissionDenied(DomainError):
     status = 403
     code = "forbidden"

@@ -13,17 +13,21 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    """Registering, step one: the address the link to step two is mailed to."""
+
     email = EmailField(_l("Email"))
+    invite_code = HiddenField()
+
+
+class FinishRegistrationForm(FlaskForm):
+    """Registering, step two, opened from the mailed link."""
+
     display_name = StringField(_l("Display name"))
     password = PasswordField(_l("Password"))
     confirm_password = PasswordField(_l("Confirm password"))
     department = StringField(_l("Department (optional)"))
     country = StringField(_l("Country code (optional)"), description=_l("Two letters, such as TW or GB."))
     locale = SelectField(_l("Language"), choices=language_choices(), validate_choice=False)
-    invite_code = HiddenField()
-
-    def passwords_match(self):
-        return self.password.data == self.confirm_password.data
 
 
 class ChangePasswordForm(FlaskForm):
@@ -31,5 +35,11 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"))
     confirm_password = PasswordField(_l("Confirm new password"))
 
-    def passwords_match(self):
-        return self.new_password.data == self.confirm_password.data
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"))
+    confirm_password = PasswordField(_l("Confirm new password"))

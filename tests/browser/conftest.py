@@ -3,18 +3,22 @@
 One migrated SQLite database and one server process (wsgi.py, eventlet) serve all the
 browser tests (package scope: they stop as soon as the last browser test is done). Every
 test gets a fresh browser context (its own cookies) and, when it needs them, its own
-person and ideas, so tests never depend on each other's clicks.
+person and ideas, so tests never depend on each other's clicks. The server writes the mail
+it sends to files, which the tests read as a person reads their inbox.
 
 On failure the page's screenshot goes to test-artifacts/browser/, next to the server log.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium. Without it
 (or when it cannot start) the tests skip locally and fail when CI=true.
 """
+import email
 import itertools
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,10 +101,12 @@ class Person:
 
 @dataclass
 class LiveJam:
-    """The seeded database and the server that serves it."""
+    """The seeded database and the server that serves it; the server writes each mail it
+    sends as a file in ``mail_dir`` (MAIL_BACKEND=file)."""
 
     database_url: str
     server: ServerProcess
+    mail_dir: str = ""
     campaign_slug: str = ""
     campaign_title: str = CAMPAIGN_TITLE
     author_name: str = AUTHOR_NAME
@@ -116,6 +122,21 @@ class LiveJam:
     def campaign_path(self):
         return f"/c/{self.campaign_slug}"
 
+    def mailed_link(self, to, prefix, timeout=10):
+        """The URL of the link starting with ``prefix`` in the newest mail the server sent to
+        ``to``, as a person would copy it from their inbox."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(read_mail(self.mail_dir)):
+                if to in message["To"]:
+                    body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+                    for url in re.findall(r"https?://\S+", body):
+                        if urlsplit(url).path.startswith(prefix):
+                            return url
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail to {to} with a {prefix} link in {self.mail_dir}")
+            time.sleep(0.1)
+
     def seed(self, build):
         """Run ``build()`` in an app context on the served database and return its result.
         For fixtures only; the journey itself never writes to the database directly."""
@@ -127,6 +148,20 @@ class LiveJam:
 
 
 _counter = itertools.count(1)
+
+
+def read_mail(directory):
+    """Every message Flask-Mailman's file backend wrote to ``directory``, oldest first: one file
+    per connection, each message followed by a line of 79 dashes."""
+    messages = []
+    if not os.path.isdir(directory):
+        return messages
+    for name in sorted(os.listdir(directory), key=lambda n: os.path.getmtime(os.path.join(directory, n))):
+        with open(os.path.join(directory, name), "rb") as handle:
+            for chunk in handle.read().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk))
+    return messages
 
 
 def _seed_campaign():
@@ -159,10 +194,12 @@ def live_jam(tmp_path_factory):
         slug, titles, admin = _seed_campaign()
         db.session.remove()
     port = free_port()
+    mail_dir = str(directory / "mail")
     server = ServerProcess(url, async_mode="eventlet", port=port,
-                           log_path=os.path.join(ARTIFACTS, f"server-{port}.log"))
-    jam = LiveJam(url, server, campaign_slug=slug, idea_titles=titles, admin=admin,
-                   _app=app)
+                           log_path=os.path.join(ARTIFACTS, f"server-{port}.log"),
+                           MAIL_BACKEND="file", MAIL_FILE_PATH=mail_dir)
+    jam = LiveJam(url, server, mail_dir=mail_dir, campaign_slug=slug, idea_titles=titles,
+                  admin=admin, _app=app)
     try:
         yield jam
     finally:

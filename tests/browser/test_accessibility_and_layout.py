@@ -124,7 +124,7 @@ def test_main_pages_log_no_console_errors_and_no_csp_violations(
         assert "script-src 'self'" in csp, f"{path} has no strict Content-Security-Policy"
         page.wait_for_load_state("load")
 
-    for path in ("/", "/login", "/register", live_jam.campaign_path, idea_path):
+    for path in ("/", "/login", "/register", "/password/reset", live_jam.campaign_path, idea_path):
         visit(path)
     log_in(page, member)
     for path in ("/", live_jam.campaign_path, idea_path, "/profile",
@@ -182,7 +182,7 @@ def test_every_form_control_has_a_label(page, live_jam, member, others_idea):
         for problem in page.evaluate(UNLABELLED) + page.evaluate(NAMELESS_CONTROLS):
             missing.setdefault(path, []).append(problem)
 
-    for path in ("/register", "/login", live_jam.campaign_path):
+    for path in ("/register", "/login", "/password/reset", live_jam.campaign_path):
         check(path)
     log_in(page, member)
     for path in (live_jam.campaign_path, f"/ideas/{others_idea[0]}", "/profile", "/password"):

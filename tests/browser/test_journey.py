@@ -1,8 +1,9 @@
 """The core journey, the way a newcomer does it: every step through the pages, in Chromium.
 
-Register → open the open campaign from the home page → post an idea → comment on and vote
-for someone else's idea (in place, without a page load) → the vote survives a reload →
-switch the interface to Traditional Chinese.
+Register (an email address, then the link from the mail) → open the open campaign from the
+home page → post an idea → comment on and vote for someone else's idea (in place, without a
+page load) → the vote survives a reload → switch the interface to Traditional Chinese.
+And the way back in for someone who forgot their password: a link by mail, a new password.
 """
 import os
 import re
@@ -45,11 +46,18 @@ def test_newcomer_registers_posts_comments_votes_and_switches_language(page, liv
     expect(page).to_have_title(re.compile("Idea Jam"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    # Register through the header's link and the register form.
+    # Register through the header's link: the email address first ...
     page.get_by_role("banner").get_by_role("link", name="Register").click()
     expect(page).to_have_url(re.compile(r"/register$"))
     expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
     page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"We sent a link to {email} to finish signing up.")
+    # ... then the link from the mail, and the rest of the form.
+    page.goto(live_jam.mailed_link(email, "/register/"))
+    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"Signing up as {email}.")
     page.get_by_label("Display name").fill(name)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Confirm password").fill(password)
@@ -136,6 +144,36 @@ def test_newcomer_registers_posts_comments_votes_and_switches_language(page, liv
     # The choice sticks: it was saved for this person.
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+
+
+def test_forgotten_password_is_reset_through_the_mailed_link(page, live_jam, member):
+    new_password = "a new and long enough password"
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"If an account exists for {member.email}")
+
+    page.goto(live_jam.mailed_link(member.email, "/password/reset/"))
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("Confirm new password").fill(new_password)
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password has changed.")
+    expect(page.get_by_role("banner").get_by_role("link", name=member.display_name)).to_be_visible()
+
+    # The new password is the one that works now.
+    page.get_by_role("button", name="Log out").click()
+    page.goto("/login")
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Password", exact=True).fill(member.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("That email and password do not match")
+    page.get_by_label("Password", exact=True).fill(new_password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _zh_hant(message):

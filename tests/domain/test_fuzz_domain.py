@@ -69,8 +69,9 @@ def test_commenting_and_voting(app, campaign):
     act()
 
 
-def test_registering_and_profiles(app):
+def test_registering_and_profiles(app, outbox):
     person = factories.make_user()
+    link = accounts.make_registration_token("fuzzed@example.com")
 
     @FUZZ
     @given(email=anything, name=anything, password=anything, department=anything, country=anything,
@@ -84,6 +85,27 @@ def test_registering_and_profiles(app):
         except DomainError:
             db.session.rollback()
             assert count(User) == before
+        before = count(User)
+        for ask in (accounts.start_registration, accounts.request_password_reset):
+            mailed = len(outbox)
+            try:
+                ask(email)
+            except DomainError:
+                assert len(outbox) == mailed  # a refusal mails nothing
+            else:
+                assert len(outbox) == mailed + 1
+            assert count(User) == before  # asking for a mail writes nothing
+        try:
+            accounts.finish_registration(link, display_name=name, password=password,
+                                         confirm_password=password, department=department,
+                                         country=country, locale=locale, timezone=timezone)
+        except DomainError:
+            db.session.rollback()
+            assert count(User) == before
+        try:
+            accounts.read_registration_link(email)  # any value as a token
+        except DomainError:
+            pass
         try:
             accounts.update_profile(person, display_name=name, department=department, country=country,
                                     locale=locale, timezone=timezone)

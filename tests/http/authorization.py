@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from app.domain import api_tokens, comparisons, flags, invites, merges, reviews
+from app.domain import accounts, api_tokens, comparisons, flags, invites, merges, reviews
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import ParticipantKind, Role
@@ -78,7 +78,12 @@ class World:
                                  "decided_idea_id": other.id}
         invite = invites.create_invite(admin, kind="partner", max_uses=5, expires_in_days=7)
         token, _plain = api_tokens.create_api_token(self.people["author"], name="matrix")
-        self.shared = {"user_id": self.people["author"].id, "invite_id": invite.id, "token_id": token.id}
+        # Mailed links: to finish registering a new address, and to reset the password of
+        # someone none of the people above is (a reset ends that person's sessions).
+        forgetful = factories.make_user(kind=ParticipantKind.STAFF)
+        self.shared = {"user_id": self.people["author"].id, "invite_id": invite.id, "token_id": token.id,
+                       "register_token": accounts.make_registration_token(f"newcomer{n}@matrix.example"),
+                       "reset_token": accounts.make_password_reset_token(forgetful)}
         self.tokens = {role: api_tokens.create_api_token(person, name="matrix")[1]
                        for role, person in self.people.items()}
         # Session ids, read now: socket handlers end the session, detaching these objects.
@@ -97,6 +102,8 @@ def concrete(rule, values):
             return "csv"
         if name == "idea_id" and rule.rule.endswith("/decision"):
             return str(values["decided_idea_id"])
+        if name == "token":  # a mailed link's token
+            return values["reset_token" if rule.rule.startswith("/password/reset/") else "register_token"]
         if name not in values:
             raise KeyError(f"{rule.rule}: the matrix's jam has no {name}; add one to World")
         return str(values[name])

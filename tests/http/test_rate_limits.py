@@ -14,7 +14,8 @@ from tests.services import REDIS_URL, require_redis
 
 LIMITS = {
     "login": ("3 per minute", "5 per minute"),
-    "register": (None, "2 per minute"),
+    "register": ("2 per minute", "3 per minute"),
+    "password_reset": ("2 per minute", "3 per minute"),
     "ideas": ("2 per minute", "50 per minute"),
     "comments": ("2 per minute", "50 per minute"),
     "votes": ("3 per minute", "5 per minute"),
@@ -69,12 +70,33 @@ def test_the_login_page_itself_is_never_limited(client, app):
         assert client.get("/login").status_code == 200
 
 
-def test_registering_is_limited_per_address(client, app):
-    def register(n):
-        return client.post("/register", data={"email": f"new{n}@example.com", "display_name": "New",
-                                              "password": "granite teapot orbit",
-                                              "confirm_password": "granite teapot orbit"})
-    assert [register(n).status_code for n in range(3)] == [302, 302, 429]
+@pytest.mark.parametrize("path", ["/register", "/password/reset"])
+def test_mailing_one_inbox_is_limited_from_any_address(client, app, outbox, path):
+    factories.make_user(email="target@example.com")
+
+    def ask(email, address):
+        return client.post(path, data={"email": email}, environ_base={"REMOTE_ADDR": address})
+    # One inbox from three network addresses: two mails, then a refusal however it is spelled.
+    assert [ask(email, f"10.0.0.{n}").status_code
+            for n, email in enumerate(["target@example.com", "Target@Example.com", "TARGET@example.COM"])
+            ] == [200, 200, 429]
+    refused = ask("target@example.com", "10.0.0.9")
+    assert refused.status_code == 429 and "try again in" in refused.get_data(as_text=True)
+    retry_seconds(refused)
+    assert len(outbox) == 2
+    # Another inbox is not held up by it.
+    assert ask("someone.else@example.com", "10.0.0.9").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/register", "/password/reset"])
+def test_asking_for_mail_is_limited_per_address(client, app, outbox, path):
+    statuses = [client.post(path, data={"email": f"new{n}@example.com"}).status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert len(outbox) == 3
+    # The page itself, and the other of the two, are not held up by it.
+    assert client.get(path).status_code == 200
+    other = "/password/reset" if path == "/register" else "/register"
+    assert client.post(other, data={"email": "new9@example.com"}).status_code == 200
 
 
 def test_votes_over_the_api_per_person_then_per_address(app, client, campaign):

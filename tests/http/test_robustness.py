@@ -77,9 +77,18 @@ def test_odd_form_posts_as_an_admin(client, auth, admin, world):
 
 
 def test_odd_registration_and_login(client):
+    from app.domain import accounts
+
+    link = "/register/" + accounts.make_registration_token("odd@example.com")
+    reset = "/password/reset/" + accounts.make_password_reset_token(f.make_user())
     requests = []
     for v in ODD:
-        requests += [("POST", "/register", {"email": v, "password": v, "confirm": v, "display_name": v,
-                                            "invite_code": v, "country": v, "locale": v}),
+        requests += [("POST", "/register", {"email": v, "invite_code": v}),
+                     ("POST", link, {"password": v, "confirm_password": v, "display_name": v,
+                                     "department": v, "country": v, "locale": v}),
+                     ("GET", f"/register/{v}", None), ("POST", f"/register/{v}", {"display_name": v}),
+                     ("POST", "/password/reset", {"email": v}),
+                     ("POST", reset, {"password": v, "confirm_password": v}),
+                     ("GET", f"/password/reset/{v}", None), ("POST", f"/password/reset/{v}", {"password": v}),
                      ("POST", "/login", {"email": v, "password": v, "next": v})]
     assert server_errors(client, requests) == []
