@@ -66,6 +66,16 @@ bench-ranking: setup
 bench-dashboard: setup
 	$(BIN)/python -m bench.dashboard
 
+# Every page at jam scale (bench/http/): campaign pages (top, newest, trending), an idea page with
+# 300 comments, vote and comment POSTs, the API idea list, search in English and Chinese and a
+# profile page at 1k, 10k and 46k ideas on SQLite, beside bare Flask routes (JSON hello, one-row
+# read, one-row insert) on the same stack; then 1, 2 and 4 processes on PostgreSQL + Redis behind
+# nginx (installed by the benchmark when missing). Writes docs/PERFORMANCE.md (~35 min, plus
+# seeding the first time); QUICK=1 for a smoke run.
+.PHONY: bench-http
+bench-http: setup
+	$(BIN)/python -m bench.http
+
 # An IBM Innovation Jam sized crowd (150,000 people, 46,000 ideas, 1,000,000 votes, 200,000
 # comments) in the configured, empty database, in a few minutes; IDEAS=1000 for a smaller one.
 .PHONY: seed-scale

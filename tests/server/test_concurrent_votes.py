@@ -4,15 +4,17 @@ Under eventlet every request shares one thread; if a request yielded while holdi
 SQLite write transaction, the next writer's busy-wait would freeze the whole process.
 These tests would then see 500s ("database is locked") and missing votes.
 """
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from app.extensions import db
 from app.models import Idea, Vote
-from tests.server.conftest import offline_app
+from tests.server.conftest import offline_app, seed_jam
+from tests.services import ServerProcess, postgres_database
 
 pytestmark = pytest.mark.server
 
@@ -82,3 +84,79 @@ def test_changing_votes_back_and_forth_keeps_counts_exact(served_jam):
     votes, counts, _ = stored_state(jam)
     assert len(votes) == 50 and all(v.value == -1 for v in votes)
     assert counts[idea_id] == (0, 50, -50)
+
+
+# --- two processes on one PostgreSQL database ------------------------------------------------
+#
+# One eventlet process runs one transaction at a time (neither database driver yields inside
+# one), so the storms above never interleave two votes' read and write. Two processes do: a
+# vote read as absent by one process can be written by the other before the first commits.
+# That is the race the unique constraint settles; the control experiment below removes it
+# and shows the same storm, checked the same way, failing.
+
+
+@contextlib.contextmanager
+def two_servers_on_postgresql(without_unique_constraint=False):
+    with postgres_database() as url:
+        jam = seed_jam(url)
+        if without_unique_constraint:
+            engine = create_engine(url)
+            with engine.begin() as connection:
+                connection.execute(text('ALTER TABLE votes DROP CONSTRAINT "uq_votes_user_id_idea_id"'))
+            engine.dispose()
+        servers = [ServerProcess(url), ServerProcess(url)]
+        try:
+            yield jam, servers
+        finally:
+            for server in servers:
+                server.stop()
+
+
+def same_vote_from_both_processes(jam, servers, idea_id, times=100):
+    """One person's identical vote, ``times`` at once, alternately to each process."""
+    token = jam.voter_tokens[0]
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(lambda n: put_vote(servers[n % 2], token, idea_id), range(times)))
+
+
+def assert_stored_once(jam, idea_id, statuses):
+    assert set(statuses) <= {200, 409}, statuses
+    votes, counts, _ = stored_state(jam)
+    mine = [(v.idea_id, v.value) for v in votes if v.idea_id == idea_id]
+    assert mine == [(idea_id, 1)], f"{len(mine)} votes stored for one person's one vote"
+    assert counts[idea_id] == (1, 0, 1)
+
+
+@pytest.mark.postgres
+def test_two_processes_store_one_vote_per_person():
+    with two_servers_on_postgresql() as (jam, servers):
+        for idea_id in jam.idea_ids[:3]:
+            assert_stored_once(jam, idea_id, same_vote_from_both_processes(jam, servers, idea_id))
+
+        def vote_on_every_idea(n):
+            return [put_vote(servers[(n + k) % 2], jam.voter_tokens[n], idea_id)
+                    for k, idea_id in enumerate(jam.idea_ids[3:])]
+
+        with ThreadPoolExecutor(max_workers=len(jam.voter_tokens)) as pool:
+            statuses = [s for result in pool.map(vote_on_every_idea, range(len(jam.voter_tokens))) for s in result]
+        assert statuses.count(200) == 50 * 17
+        votes, counts, per_idea = stored_state(jam)
+        assert len({(v.idea_id, v.user_id) for v in votes}) == len(votes) == 50 * 17 + 3
+        assert all(per_idea[i] == 50 and counts[i] == (50, 0, 50) for i in jam.idea_ids[3:])
+
+
+@pytest.mark.postgres
+def test_without_the_unique_constraint_the_same_check_fails():
+    """The control experiment: the same storms against a votes table without its unique
+    constraint store a person's vote twice, and the check above catches it (tried on up to
+    three ideas, as the race is likely but not certain on any one)."""
+    with two_servers_on_postgresql(without_unique_constraint=True) as (jam, servers):
+        failures = 0
+        for idea_id in jam.idea_ids[:3]:
+            try:
+                assert_stored_once(jam, idea_id, same_vote_from_both_processes(jam, servers, idea_id))
+            except AssertionError as failure:
+                assert "votes stored for one person's one vote" in str(failure)
+                failures += 1
+                break
+        assert failures == 1, "two processes never stored a duplicate vote without the constraint"
