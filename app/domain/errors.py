@@ -69,6 +69,15 @@ class CampaignNotOpen(Conflict):
     default_message = _l("This campaign is not open, so nothing can be posted, commented on or voted on.")
 
 
+class MailNotSent(DomainError):
+    """The mail server did not take a message; nothing the message reports was changed."""
+
+    status = 503
+    code = "mail_unavailable"
+    default_message = _l("We could not send the mail just now, and nothing was changed. "
+                         "Please try again in a few minutes.")
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

@@ -9,6 +9,8 @@ Links in mails are built on PUBLIC_URL when it is set, so that a request with a 
 header cannot make the jam mail someone a link to another site; else on the address the
 request came to.
 """
+import logging
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -18,6 +20,10 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_mailman import EmailMessage
+
+from app.domain.errors import MailNotSent
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,12 @@ def compose_no_account(email, *, register_link, locale) -> Message:
 
 def send_message(message: Message) -> None:
     """Send one message through the configured backend. Call it after committing the work the
-    message reports. A backend's failure (the mail server is down) is raised: the request fails
-    rather than claiming a message went out."""
-    EmailMessage(subject=message.subject, body=message.body, to=[message.to],
-                 headers={"Content-Language": message.locale.replace("_", "-")}).send()
+    message reports. A backend's failure (the mail server is down or refuses) raises
+    MailNotSent — a clear 503 — rather than claiming a message went out."""
+    email = EmailMessage(subject=message.subject, body=message.body, to=[message.to],
+                         headers={"Content-Language": message.locale.replace("_", "-")})
+    try:
+        email.send()
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("mail to the %s backend failed: %s", current_app.config.get("MAIL_BACKEND"), error)
+        raise MailNotSent() from error

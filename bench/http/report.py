@@ -120,7 +120,15 @@ def cluster_lines(saved):
     header = "| route | " + " | ".join(f"{n} process{'es' if int(n) > 1 else ''}" for n in counts) \
         + f" | {counts[-1]} ÷ {counts[0]} (req/s) |"
     lines = ["", f"**More than one process** ({_size(result['ideas'])} ideas on PostgreSQL {result['postgres']}, "
-             f"Redis as the Socket.IO message queue, nginx {result['nginx']} in front). Cells: p50 / p99 ms, req/s:",
+             f"Redis as the Socket.IO message queue, nginx {result['nginx']} in front). The same seed, loaded into "
+             "PostgreSQL by the same command and copied afresh (`CREATE DATABASE … TEMPLATE`) for each process "
+             "count; N app processes (`wsgi.py`, eventlet, `TRUSTED_PROXIES=1`) behind one nginx worker "
+             "(bench/http/cluster.py: least-connections over kept-alive upstream connections, `ip_hash` "
+             "stickiness for /socket.io/, as docs/deploy.md recommends), and the same client at the same "
+             "concurrency talking to nginx; the bare routes likewise behind nginx with N bare processes on "
+             "PostgreSQL. Everything shares the machine's "
+             f"{saved['machine']['nproc']} cores: past that many processes more cannot help. "
+             "Cells: p50 / p99 ms, req/s:",
              "", header, "|---|" + "---|" * len(counts) + "---:|"]
     rows = [(label, lambda run, label=label: run.get("routes", {}).get(label)) for label in labels]
     rows += [(f"**BARE {key}**", lambda run, key=key: run.get("bare", {}).get(key)) for key in ("hello", "read", "insert")]
@@ -154,7 +162,8 @@ def report(saved):
              + f". The routes use the campaign with the most ideas ({m['campaign']['ideas']:,} at "
              f"{_size(largest['ideas'])}). bench/http/prepare.py adds {len(m['voters'])} new participants (the "
              "benchmark's voters, who have voted on nothing), picks the idea with the fewest comments above 300 "
-             f"(the idea page route: {m['idea']['comments']} comments at {_size(largest['ideas'])}), the person with "
+             f"(the idea page route: {m['idea']['comments']} comments at {_size(largest['ideas'])}; its page shows "
+             "the first 30 threads with their replies and pages through the rest), the person with "
              f"the most ideas for the profile page ({m['person']['ideas']} ideas), and search words that find "
              f"{m['search']['en']['ideas']:,} ideas (“{m['search']['en']['word']}”) and "
              f"{m['search']['zh']['ideas']:,} ideas (“{m['search']['zh']['word']}”). Every size runs on a fresh "
@@ -177,6 +186,11 @@ def report(saved):
              "read, the POSTs against the insert. Server and clients share the machine's cores; a measurement "
              f"during which outside processes used more than {OTHERS_LIMIT:.0f}% of a core is repeated (up to "
              "twice), and the quietest kept; † marks one that stayed noisy.", "",
+             "Before the first route the run waits until the app has finished its start-up work (the "
+             "themes of a campaign the seed left without them and the similar-idea indexes, worked out in "
+             "child processes but read and stored by the server): "
+             + ", ".join(f"{s.get('settled_seconds', 0):.0f} s at {_size(s['ideas'])}" for s in saved["sizes"])
+             + ".", "",
              "**One process on SQLite.** Cells: p50 / p99 ms, requests per second.", ""]
     lines += single_process(saved, routes)
     lines += ["", "**Aims** (throughput shares on this machine):", ""] + aims(saved, routes)

@@ -327,3 +327,24 @@ def test_change_password_wrong_current(client, member, login):
 def test_change_password_needs_login(client):
     response = client.get("/password")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_mail_server_that_is_down_gives_a_clear_503_for_every_address(client, member, monkeypatch):
+    import smtplib
+
+    from flask_mailman import EmailMessage
+
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    settle(client, "/register")
+    for path in ("/register", "/password/reset"):
+        known = client.post(path, data={"email": member.email})
+        unknown = client.post(path, data={"email": "ghost@example.com"})
+        for response in (known, unknown):
+            assert response.status_code == 503
+            assert "We could not send the mail just now, and nothing was changed." in page_text(response)
+        # The error page names no address: the two answers are the very same page.
+        assert _comparable(known, member.email) == _comparable(unknown, "ghost@example.com")
+    assert User.query.filter_by(email="ghost@example.com").first() is None
