@@ -42,7 +42,8 @@ ANNOUNCED_THEMES = 12
 @dataclass
 class ThemeSummary:
     """A theme as people see it. ``name`` is the moderator's name or else the automatic
-    label; ``top_ideas`` are its best published ideas now (by the "best" sort)."""
+    label; ``top_ideas`` are its best published ideas now (by the "best" sort), as rows of
+    ``id``, ``title``, ``up_count``, ``down_count``, ``score`` and ``best_score``."""
 
     id: int
     campaign_id: int
@@ -95,9 +96,11 @@ def _summaries(campaign, rows):
                ThemeIdea.theme_id.in_(theme_ids), suggestable_clause())
         .group_by(ThemeIdea.theme_id)).all())
     wanted = {idea_id for theme in rows for idea_id in theme.top_idea_ids or []}
-    shown = {idea.id: idea for idea in db.session.scalars(
-        select(Idea).where(Idea.id.in_(wanted), Idea.campaign_id == campaign.id,
-                           suggestable_clause()))} if wanted else {}
+    # Only what a summary shows: full ideas (bodies, tags, authors) cost more than the page
+    # that lists them.
+    shown = {idea.id: idea for idea in db.session.execute(
+        select(Idea.id, Idea.title, Idea.up_count, Idea.down_count, Idea.score, Idea.best_score)
+        .where(Idea.id.in_(wanted), Idea.campaign_id == campaign.id, suggestable_clause()))} if wanted else {}
     summaries = []
     for theme in rows:
         best = sorted((shown[i] for i in theme.top_idea_ids or [] if i in shown),

@@ -63,7 +63,10 @@ class StatementCounter:
 
 
 def statements_for(client, path, method="GET", expected=200, **request):
-    """How many SQL statements one request sends."""
+    """How many SQL statements one request sends. The test's session is shared with the
+    request's: expiring it first makes the request read everything afresh, as it would in a
+    session of its own, whatever the test left loaded."""
+    db.session.expire_all()
     with StatementCounter() as counter:
         response = client.open(path, method=method, **request)
         assert response.status_code == expected, response.get_data(as_text=True)[:500]
