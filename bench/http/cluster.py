@@ -135,11 +135,13 @@ class Cluster:
             raise
 
     def cpu_seconds(self):
+        """CPU time of everything serving the requests: the app processes, nginx, and the
+        PostgreSQL and Redis servers (so their work is not taken for outside interference)."""
         total = sum(s.cpu_seconds() for s in self.servers)
         if self.proxy is not None:
             for pid in [self.proxy.pid] + _children(self.proxy.pid):
                 total += _cpu_of(pid)
-        return total
+        return total + sum(_cpu_of(pid) for pid in _service_pids())
 
     def __exit__(self, *_exc):
         if self.proxy is not None and self.proxy.poll() is None:
@@ -150,6 +152,20 @@ class Cluster:
                 self.proxy.kill()
         for server in self.servers:
             server.stop()
+
+
+def _service_pids(names=("postgres", "redis-server")):
+    """The machine's PostgreSQL and Redis server processes."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as handle:
+                    if handle.read().strip() in names:
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
 
 
 def _children(pid):

@@ -316,7 +316,7 @@ def run_cluster(ideas):
     seeded = cluster.seeded_postgres(ideas, migration_head(), seed_format(), WORKDIR)
     bare_url = cluster.fresh_postgres("jam_bench_bare")
     results = {"ideas": ideas, "nginx": cluster.nginx_version(nginx), "postgres": cluster.postgres_version(),
-               "runs": {}}
+               "runs": {}, "services_counted": True}
     for processes in PROCESSES:
         log(f"PostgreSQL + Redis, {processes} process{'es' if processes > 1 else ''} behind nginx:")
         run = results["runs"][str(processes)] = {}
