@@ -27,7 +27,6 @@ import http.client
 import importlib.metadata
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
@@ -37,8 +36,8 @@ import time
 import urllib.parse
 from datetime import datetime, timezone
 
-from bench.realtime.run import (_die_with_parent, busy_cpu_seconds, free_port, log, machine, percentile,
-                                wait_for_idle_machine)
+from bench.http.load import raw_request, run_load
+from bench.realtime.run import _die_with_parent, busy_cpu_seconds, free_port, log, machine, wait_for_idle_machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOST = "127.0.0.1"
@@ -252,104 +251,6 @@ def login(port, email, password):
 
 # --- load ----------------------------------------------------------------------------------
 
-async def _exchange(reader, writer, request):
-    """One request on a keep-alive connection: (seconds, status, body bytes, still open)."""
-    started = time.perf_counter()
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head[9:12])
-    lower = head.lower()
-    length = re.search(rb"\r\ncontent-length:\s*(\d+)", lower)
-    if length:
-        size = len(await reader.readexactly(int(length.group(1))))
-    elif b"\r\ntransfer-encoding: chunked" in lower:
-        size = 0
-        while True:
-            chunk = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            size += len(await reader.readexactly(chunk + 2)) - 2
-            if chunk == 0:
-                break
-    else:
-        size = len(await reader.read())
-        return time.perf_counter() - started, status, size, False
-    return time.perf_counter() - started, status, size, b"\r\nconnection: close" not in lower
-
-
-def _clients(port, path, headers, warmup, quota, seconds, ready, go, pipe):
-    """The client process: CONNECTIONS keep-alive connections on one asyncio loop (uvloop when
-    installed), so the clients cost little CPU and never queue behind each other's threads.
-    Each warms up; then, on ``go``, they share ``quota`` requests (going on for at least
-    MIN_SECONDS) until ``seconds`` pass."""
-    import asyncio
-
-    request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-               + "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n").encode()
-    results = {"latencies": [], "statuses": {}, "bytes": 0}
-
-    async def connection(state):
-        reader = writer = None
-        try:
-            for measuring in (False, True):
-                if measuring:
-                    await state["go"]
-                done = 0
-                while (done < warmup) if not measuring else (
-                        (state["issued"] < quota or time.perf_counter() < state["minimum"])
-                        and time.perf_counter() < state["deadline"]):
-                    done += 1
-                    if measuring:
-                        state["issued"] += 1
-                    try:
-                        if writer is None:
-                            reader, writer = await asyncio.open_connection(HOST, port)
-                        latency, status, size, open_ = await _exchange(reader, writer, request)
-                    except (OSError, asyncio.IncompleteReadError, ValueError):
-                        latency, status, size, open_ = math.nan, 0, 0, False
-                    if not open_ and writer is not None:
-                        writer.close()
-                        reader = writer = None
-                    if measuring:
-                        if status == 200:
-                            results["latencies"].append(latency)
-                        results["statuses"][status] = results["statuses"].get(status, 0) + 1
-                        results["bytes"] += size
-                if not measuring:
-                    state["warm"] += 1
-                    if state["warm"] == CONNECTIONS:
-                        state["warmed"].set_result(None)
-        finally:
-            if writer is not None:
-                writer.close()
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        state = {"issued": 0, "warm": 0, "warmed": loop.create_future(), "go": loop.create_future(),
-                 "deadline": math.inf, "minimum": 0.0}
-        tasks = [asyncio.ensure_future(connection(state)) for _ in range(CONNECTIONS)]
-        await state["warmed"]
-        ready.set()
-        await loop.run_in_executor(None, go.wait)
-        cpu = os.times()
-        results["start"] = time.perf_counter()
-        state["deadline"] = results["start"] + seconds
-        state["minimum"] = results["start"] + MIN_SECONDS
-        state["go"].set_result(None)
-        await asyncio.gather(*tasks)
-        results["end"] = time.perf_counter()
-        used = os.times()
-        results["cpu"] = (used.user + used.system) - (cpu.user + cpu.system)
-        results["requests"] = state["issued"]
-
-    try:
-        import uvloop
-
-        uvloop.run(main())
-    except ImportError:
-        asyncio.run(main())
-    pipe.send(results)
-    pipe.close()
-
-
 def wait_for_quiet(server):
     """Let a burst of outside work pass (another test suite on the machine), within limits."""
     global _quiet_waited
@@ -395,33 +296,24 @@ def measure(server, path, headers):
 
 
 def _load(server, path, headers):
-    """CONNECTIONS connections request one path back to back; latencies pooled over them all."""
-    context = multiprocessing.get_context("fork")
-    ready, go = context.Event(), context.Event()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_clients, args=(server.port, path, headers, WARMUP, REQUESTS, SECONDS,
-                                                     ready, go, sender), daemon=True)
-    process.start()
-    sender.close()
-    if not ready.wait(timeout=900):
-        process.kill()
-        raise RuntimeError(f"the clients did not warm up on {path}")
-    busy, server_cpu, wall = busy_cpu_seconds(), server.cpu_seconds(), time.monotonic()
-    go.set()
-    part = receiver.recv()
-    wall = time.monotonic() - wall
-    busy, server_cpu = busy_cpu_seconds() - busy, server.cpu_seconds() - server_cpu
-    process.join(30)
-    latencies, statuses = part["latencies"], part["statuses"]
-    span = part["end"] - part["start"]
+    """CONNECTIONS connections request one path back to back (bench/http/load.py); latencies
+    pooled over them all."""
+    counters = {}
+
+    def start():
+        counters.update(busy=busy_cpu_seconds(), server=server.cpu_seconds(), wall=time.monotonic())
+
+    part = run_load(server.port, [[raw_request("GET", path, server.port, headers)]] * CONNECTIONS,
+                    warmup=WARMUP, quota=REQUESTS, seconds=SECONDS, min_seconds=MIN_SECONDS, on_start=start)
+    wall = time.monotonic() - counters["wall"]
+    busy = busy_cpu_seconds() - counters["busy"]
+    server_cpu = server.cpu_seconds() - counters["server"]
     return {
-        "requests": part["requests"], "seconds": span, "statuses": statuses, "connections": CONNECTIONS,
-        "errors": sum(n for code, n in statuses.items() if code != 200),
-        "p50": percentile(latencies, 0.50), "p99": percentile(latencies, 0.99),
-        "max": max(latencies, default=math.nan),
-        "rps": part["requests"] / span if span else math.nan,
-        "server_cpu": 100 * server_cpu / wall, "clients_cpu": 100 * part["cpu"] / wall,
-        "others_cpu": max(0.0, 100 * (busy - server_cpu - part["cpu"]) / wall),
+        "requests": part["requests"], "seconds": part["seconds"], "statuses": part["statuses"],
+        "connections": CONNECTIONS, "errors": sum(n for code, n in part["statuses"].items() if code != 200),
+        "p50": part["p50"], "p99": part["p99"], "max": part["max"], "rps": part["rps"],
+        "server_cpu": 100 * server_cpu / wall, "clients_cpu": 100 * part["client_cpu_seconds"] / wall,
+        "others_cpu": max(0.0, 100 * (busy - server_cpu - part["client_cpu_seconds"]) / wall),
     }
 
 

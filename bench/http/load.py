@@ -19,8 +19,6 @@ HOST = "127.0.0.1"
 
 async def _exchange(reader, writer, request):
     """One request on a keep-alive connection: (seconds, status, body bytes, still open)."""
-    import asyncio  # noqa: F401  (the exceptions callers catch)
-
     started = time.perf_counter()
     writer.write(request)
     head = await reader.readuntil(b"\r\n\r\n")
