@@ -299,10 +299,7 @@ def reset_password(token, *, password, confirm_password=None):
     _check_password(errors, password)
     _check_confirmation(errors, password, confirm_password)
     errors.raise_if_any()
-    user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
-    db.session.commit()
-    return user
+    return _set_password(user, password)
 
 
 def authenticate(email, password):
@@ -336,7 +333,13 @@ def change_password(user, *, current_password, new_password, confirm_password=No
     _check_password(errors, new_password, field="new_password")
     _check_confirmation(errors, new_password, confirm_password)
     errors.raise_if_any()
-    user.password_hash = hash_password(new_password)
+    return _set_password(user, new_password)
+
+
+def _set_password(user, password):
+    """Store a checked password and rotate the session token, which ends every other session
+    of the person (and kills their reset links, signed over both)."""
+    user.password_hash = hash_password(password)
     user.session_token = new_session_token()
     db.session.commit()
     return user

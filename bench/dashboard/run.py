@@ -36,6 +36,7 @@ import time
 import urllib.parse
 from datetime import datetime, timezone
 
+from bench.report import write_section
 from bench.http.load import raw_request, run_load
 from bench.realtime.run import _die_with_parent, busy_cpu_seconds, free_port, log, machine, wait_for_idle_machine
 
@@ -685,19 +686,6 @@ def report(results, info, command, started, duration):
     lines += profile_lines(results, sizes)
     lines += ["", "**Conclusions.**", ""] + conclusions(results, sizes)
     return "\n".join(lines) + "\n"
-
-
-def write_section(path, section):
-    """Replace (or add) our section in the shared PERFORMANCE.md, leaving the others alone."""
-    text = open(path).read() if os.path.exists(path) else "# Performance\n"
-    pattern = re.compile(r"^" + re.escape(SECTION) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        handle.write(text.rstrip("\n") + "\n")
 
 
 def report_from(path):

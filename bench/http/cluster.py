@@ -208,22 +208,13 @@ def _drop(conn, name):
     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
-def fresh_postgres(name):
-    """An empty database ``name`` (dropped first when it exists)."""
+def fresh_postgres(name, template=None):
+    """A database ``name``, dropped first when it exists: empty, or a copy of ``template``
+    (POST routes write to it, so each run gets its own)."""
     engine = _admin()
     with engine.connect() as conn:
         _drop(conn, name)
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{POSTGRES}/{name}"
-
-
-def copy_postgres(template, name):
-    """A fresh copy of the seeded database (POST routes write to it)."""
-    engine = _admin()
-    with engine.connect() as conn:
-        _drop(conn, name)
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     engine.dispose()
     return f"{POSTGRES}/{name}"
 

@@ -38,6 +38,7 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bench.report import write_section
 from bench.dashboard import run as dashboard
 from bench.dashboard.run import Server, build_database, fmt_ms, get, migration_head, seed_format
 from bench.http import cluster
@@ -323,7 +324,7 @@ def run_cluster(ideas):
         with cluster.Cluster(nginx, "bare", processes, WORKDIR, script=os.path.join("bench", "http", "bare_server.py"),
                              database_url=bare_url) as bare:
             run["bare"] = measure_bares(bare)
-        work_url = cluster.copy_postgres(seeded, "jam_bench_work")
+        work_url = cluster.fresh_postgres("jam_bench_work", template=seeded)
         done = subprocess.run([sys.executable, "-m", "bench.http.prepare", work_url], cwd=ROOT, env=_env(),
                               check=True, capture_output=True, text=True)
         meta = json.loads(done.stdout.strip().splitlines()[-1])
@@ -342,17 +343,6 @@ def run_cluster(ideas):
 # --- the report ----------------------------------------------------------------------------
 
 from bench.http.report import report  # noqa: E402,F401
-
-
-def write_section(path, section):
-    text = open(path).read() if os.path.exists(path) else "# Performance\n"
-    pattern = re.compile(r"^" + re.escape(SECTION) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as handle:
-        handle.write(text.rstrip("\n") + "\n")
 
 
 def main():

@@ -33,6 +33,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from bench.report import write_section
 from bench.realtime.sioclient import ClientPool, raise_open_file_limit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -989,19 +990,6 @@ def report(results, info, command, started, duration):
     lines += limits_lines(results, MODES)
     lines += ["", "**Conclusions.**", ""] + conclusion(results, MODES)
     return "\n".join(lines) + "\n"
-
-
-def write_section(path, section):
-    """Replace (or add) our section in the shared PERFORMANCE.md, leaving the others alone."""
-    text = open(path).read() if os.path.exists(path) else "# Performance\n"
-    pattern = re.compile(r"^## Live updates \(sockets\)\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as handle:
-        handle.write(text.rstrip("\n") + "\n")
 
 
 def report_from(path):

@@ -22,11 +22,11 @@ import json
 import os
 import platform
 import random
-import re
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
+from bench.report import write_section
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORKDIR = os.path.join(ROOT, "test-artifacts", "bench-themes")
@@ -274,18 +274,6 @@ def report(n, results, info, command, seconds):
               "shared sentence templates, so these say little about theme quality: the labelled "
               "set of docs/THEMES.md does.)", ""]
     return "\n".join(lines)
-
-
-def write_section(path, section):
-    """Replace (or add) our section in the shared PERFORMANCE.md, leaving the others alone."""
-    text = open(path).read() if os.path.exists(path) else "# Performance\n"
-    pattern = re.compile(r"^" + re.escape(SECTION) + r"\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(path, "w") as handle:
-        handle.write(text.rstrip("\n") + "\n")
 
 
 def main(argv=None):
