@@ -190,10 +190,8 @@ def list_comments(user, idea_id):
     """Every one of an idea's comments as threads: [(top-level comment, [replies...]), ...],
     oldest first. Pages use ``list_comment_threads``, which reads one page of threads."""
     idea = ideas.get_idea(user, idea_id)
-    rows = [c for c in db.session.scalars(select(Comment).where(Comment.idea_id == idea.id)
-                                          .order_by(Comment.created_at, Comment.id))
-            # Pending comments are not there for others yet; hidden ones leave a marker.
-            if c.content_state is not ContentState.PENDING or permissions.can_see_unpublished(user, c)]
+    rows = db.session.scalars(select(Comment).where(Comment.idea_id == idea.id, _visible_to(user))
+                              .order_by(Comment.created_at, Comment.id)).all()
     replies = {}
     for comment in rows:
         if comment.parent_id is not None:
