@@ -44,7 +44,7 @@ _HTTP_MESSAGES = {
 def render_error(code, message, status, fields=None):
     if wants_json():
         return error_json(code, message, status, fields)
-    return render_template("error.html", message=message, status=status), status
+    return render_template("error.html", message=message, status=status, fields=fields or {}), status
 
 
 _UNAVAILABLE = ("database is locked", "database is busy", "could not connect", "connection refused",

@@ -1,5 +1,4 @@
 """Shared fixtures, after Flask's tutorial: app, client, auth; plus a movable clock."""
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -7,6 +6,7 @@ from flask import g, request_started
 
 from app import create_app
 from app.extensions import db
+from app.models import Role
 from config import TestingConfig
 from tests import factories
 
@@ -92,10 +92,6 @@ def campaign(app, admin):
     return factories.make_campaign(admin)
 
 
-def service_required(name):
-    """Skip when a service is missing, except in CI where a missing service is a failure."""
-    def fail_or_skip(reason):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is required in CI: {reason}")
-        pytest.skip(f"{name} not available: {reason}")
-    return fail_or_skip
+@pytest.fixture
+def moderator(app):
+    return factories.make_user(role=Role.MODERATOR, display_name="Mo Moderator")

@@ -137,11 +137,6 @@ def error_of(response):
     return response.get_json()["error"]
 
 
-@pytest.fixture
-def moderator(app):
-    return factories.make_user(role=Role.MODERATOR)
-
-
 # Who may and who may not moderate.
 MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
 OTHER_ROLES = (Role.PARTICIPANT, Role.EXECUTIVE)

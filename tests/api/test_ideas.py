@@ -176,6 +176,8 @@ class TestSubmitting:
         response = api.post(ideas_path(campaign), token=token,
                             json={"title": "After the end", "body": "x"})
         assert response.status_code == 409
+        assert error_of(response)["code"] == "campaign_not_open"
+        assert count(Idea) == 0
 
     def test_outside_the_audience_is_403(self, api, admin):
         customers_only = factories.make_campaign(admin, audience=("customer",))

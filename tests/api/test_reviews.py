@@ -9,11 +9,6 @@ from tests.api.conftest import error_of
 CRITERIA = {"criteria": [{"name": "Impact", "weight": 3}, {"name": "Cost", "weight": 1}]}
 
 
-@pytest.fixture
-def moderator(app):
-    return factories.make_user(role=Role.MODERATOR)
-
-
 def test_scorecard_reviewers_review_board_and_decision(api, campaign, moderator):
     idea = factories.make_idea(campaign, title="Reviewed over the API", tags=["api"])
     mod = api.token_for(moderator)

@@ -15,11 +15,6 @@ from tests import factories as f
 
 
 @pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
-@pytest.fixture
 def voter(app):
     return f.make_user()
 

@@ -11,11 +11,6 @@ from app.models import Flag, FlagOutcome, FlagReason, Role
 from tests import factories as f
 
 
-@pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
 def flags_on(key):
     return db.session.query(Flag).filter_by(target_key=key).all()
 

@@ -8,11 +8,6 @@ from app.models import AuditEntry, Idea, IdeaStatus, Role, Vote
 from tests import factories as f
 
 
-@pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
 def counts(idea_id):
     idea = db.session.get(Idea, idea_id)
     db.session.refresh(idea)

@@ -10,11 +10,6 @@ from app.models import AuditEntry, IdeaStatus, NotificationKind, Role
 from tests import factories as f
 
 
-@pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
 def test_a_new_idea_starts_submitted_with_its_history(app, campaign):
     idea = f.make_idea(campaign)
     assert idea.status is IdeaStatus.SUBMITTED
@@ -104,7 +99,7 @@ def test_ideas_of_private_campaigns_stay_hidden_from_outside_moderation_calls(ap
 from app.domain import comments as comment_domain  # noqa: E402
 from app.domain import events, flags, rules  # noqa: E402
 from app.domain.errors import Conflict  # noqa: E402
-from app.models import ContentState, Idea, Notification, ParticipantKind  # noqa: E402
+from app.models import Campaign, Comment, ContentState, Flag, Idea, Notification, ParticipantKind  # noqa: E402
 
 
 def public_stream(campaign):
@@ -329,6 +324,35 @@ def test_only_moderators_and_admins_moderate(campaign, action, who):
     assert db.session.query(AuditEntry).filter(AuditEntry.action != "campaign.create").count() == 0
 
 
+def _open_flags(idea):
+    return db.session.query(Flag).filter(Flag.target_key == flags.idea_key(idea.id),
+                                         Flag.resolved_at.is_(None)).count()
+
+
+# What each action leaves behind when a moderator or an admin takes it.
+MODERATOR_OUTCOMES = {
+    "hide_idea": lambda idea, comment, result: idea.content_state is ContentState.HIDDEN,
+    "restore_idea": lambda idea, comment, result: idea.content_state is ContentState.PUBLISHED,
+    "approve_idea": lambda idea, comment, result: idea.content_state is ContentState.PUBLISHED,
+    "hide_comment": lambda idea, comment, result: comment.content_state is ContentState.HIDDEN,
+    "restore_comment": lambda idea, comment, result: comment.content_state is ContentState.PUBLISHED,
+    "approve_comment": lambda idea, comment, result: comment.content_state is ContentState.PUBLISHED,
+    "dismiss": lambda idea, comment, result: (idea.content_state is ContentState.PUBLISHED
+                                              and _open_flags(idea) == 0),
+    "bulk": lambda idea, comment, result: idea.content_state is ContentState.HIDDEN,
+    "edit_idea": lambda idea, comment, result: idea.title == "A new title",
+    "edit_comment": lambda idea, comment, result: "New" in comment.body,
+    "lock": lambda idea, comment, result: idea.comments_locked is True,
+    "status": lambda idea, comment, result: idea.status is IdeaStatus.SHORTLISTED,
+    "queue": lambda idea, comment, result: flags.idea_key(idea.id) in {item.key for item in result.items},
+    "rules": lambda idea, comment, result: (db.session.get(Campaign, idea.campaign_id).limit_ideas_per_hour == 5),
+}
+
+
+def test_every_moderator_action_has_an_outcome_checked():
+    assert set(MODERATOR_OUTCOMES) == set(MODERATOR_ACTIONS)
+
+
 @pytest.mark.parametrize("action", sorted(MODERATOR_ACTIONS))
 @pytest.mark.parametrize("role", [Role.MODERATOR, Role.ADMIN])
 def test_moderators_and_admins_may(campaign, action, role):
@@ -343,7 +367,10 @@ def test_moderators_and_admins_may(campaign, action, role):
         target = idea if action == "approve_idea" else comment
         target.content_state = ContentState.PENDING
         db.session.commit()
-    MODERATOR_ACTIONS[action](actor, idea, comment)
+    result = MODERATOR_ACTIONS[action](actor, idea, comment)
+    db.session.expire_all()
+    assert MODERATOR_OUTCOMES[action](db.session.get(Idea, idea.id), db.session.get(Comment, comment.id),
+                                      result)
 
 
 # --- what the moderator pages list ------------------------------------------------------------

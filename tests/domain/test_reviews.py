@@ -12,11 +12,6 @@ CRITERIA = [{"name": "Impact", "weight": 3}, {"name": "Feasibility", "weight": 2
 
 
 @pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
-@pytest.fixture
 def scorecard(campaign, moderator):
     return {c.name: c.id for c in reviews.set_review_criteria(moderator, campaign.id, CRITERIA)}
 

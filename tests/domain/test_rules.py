@@ -13,11 +13,6 @@ DEFAULTS = dict(code_of_conduct="", premoderated_kinds=[], ideas_per_hour=10,
                 comments_per_minute=5, flags_per_day=20)
 
 
-@pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
 def set_rules(moderator, campaign, **changes):
     return rules.update_campaign_rules(moderator, campaign.id, **{**DEFAULTS, **changes})
 

@@ -10,11 +10,6 @@ from app.models import AuditEntry, Notification, NotificationKind, Role
 from tests import factories as f
 
 
-@pytest.fixture
-def moderator(app):
-    return f.make_user(role=Role.MODERATOR)
-
-
 def test_a_warning_reaches_the_person_and_the_log(app, moderator):
     person = f.make_user()
     sanctions.warn_person(moderator, person.id, reason="Please keep it civil.")

@@ -17,11 +17,6 @@ def member(app):
 
 
 @pytest.fixture
-def moderator(app):
-    return factories.make_user(role=Role.MODERATOR, display_name="Mo Moderator")
-
-
-@pytest.fixture
 def login(auth):
     """Log a user in and check it worked."""
     def _login(user):

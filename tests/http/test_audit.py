@@ -17,6 +17,8 @@ def test_bad_filters_are_explained(client, auth, admin):
     auth.login(admin)
     response = client.get("/admin/audit/?actor_id=abc")
     assert response.status_code == 422
+    assert "campaign.create" not in text_of(response)  # no entries shown for a filter it could not read
+    assert "<code>actor_id</code>" in text_of(response)  # says which filter it could not read
 
 
 def test_the_log_is_for_admins_only(client, auth):

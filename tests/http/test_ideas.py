@@ -89,7 +89,9 @@ def test_follow_and_unfollow(client, campaign, member, login):
 def test_follow_needs_login_and_post(client, campaign):
     idea = factories.make_idea(campaign)
     assert client.get(f"/ideas/{idea.id}/follow").status_code == 405
-    assert client.post(f"/ideas/{idea.id}/follow").status_code == 302
+    response = client.post(f"/ideas/{idea.id}/follow")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert db.session.query(IdeaFollow).filter_by(idea_id=idea.id).count() == 1  # only the author's
 
 
 def test_a_long_discussion_comes_in_pages_of_threads(app, client, campaign):

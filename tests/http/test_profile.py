@@ -37,7 +37,9 @@ def test_unknown_person_404(client):
 
 
 def test_settings_needs_login(client):
-    assert client.get("/profile").status_code == 302
+    response = client.get("/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login") and "next=" in response.headers["Location"]
 
 
 def test_update_profile(client, member, login):

@@ -8,12 +8,8 @@ from tests import factories
 from tests.http.conftest import text_of
 
 
-def moderator():
-    return factories.make_user(role=Role.MODERATOR, display_name="Mo Derator")
-
-
-def test_the_board_shows_columns_and_moves_ideas(client, campaign, login):
-    mod = moderator()
+def test_the_board_shows_columns_and_moves_ideas(client, campaign, login, moderator):
+    mod = moderator
     first = factories.make_idea(campaign, title="Board idea one", tags=["retail"])
     second = factories.make_idea(campaign, title="Board idea two")
     login(mod)
@@ -28,8 +24,8 @@ def test_the_board_shows_columns_and_moves_ideas(client, campaign, login):
     assert "Board idea one" in filtered and "Board idea two" not in filtered
 
 
-def test_drag_moves_answer_json_and_declining_needs_a_note(client, campaign, login):
-    mod = moderator()
+def test_drag_moves_answer_json_and_declining_needs_a_note(client, campaign, login, moderator):
+    mod = moderator
     idea = factories.make_idea(campaign)
     login(mod)
     json = {"Accept": "application/json"}
@@ -58,8 +54,8 @@ def test_executives_watch_the_board_without_moving(client, campaign, login):
     assert "Visible to executives" in page and 'draggable="true"' not in page
 
 
-def test_scorecard_reviews_and_the_decision(client, campaign, login, auth):
-    mod = moderator()
+def test_scorecard_reviews_and_the_decision(client, campaign, login, auth, moderator):
+    mod = moderator
     reviewer = factories.make_user(display_name="Rita Reviewer")
     owner = factories.make_user(display_name="Olga Owner")
     idea = factories.make_idea(campaign, title="Idea under review")
@@ -98,8 +94,8 @@ def test_scorecard_reviews_and_the_decision(client, campaign, login, auth):
     assert idea.status is IdeaStatus.SELECTED
 
 
-def test_reviews_stay_private(client, campaign, member, login):
-    mod = moderator()
+def test_reviews_stay_private(client, campaign, member, login, moderator):
+    mod = moderator
     idea = factories.make_idea(campaign)
     moderation.change_idea_status(mod, idea.id, status="shortlisted")
     login(member)
@@ -112,8 +108,8 @@ def test_reviews_stay_private(client, campaign, member, login):
     assert client.get(f"/ideas/{idea.id}/review").status_code == 200  # once assigned, they review
 
 
-def test_participants_read_the_decision_on_the_idea(client, campaign, member, login):
-    mod = moderator()
+def test_participants_read_the_decision_on_the_idea(client, campaign, member, login, moderator):
+    mod = moderator
     owner = factories.make_user(display_name="Olga Owner")
     idea = factories.make_idea(campaign)
     reviews.record_decision(mod, idea.id, outcome="selected", owner_id=owner.id,

@@ -52,7 +52,9 @@ def test_participants_cannot_set_rules(client, campaign, member, login):
 
 def test_admins_may_set_rules_too(client, campaign, admin, login):
     login(admin)
-    assert client.post(f"/c/{campaign.slug}/rules", data=RULES).status_code == 302
+    response = client.post(f"/c/{campaign.slug}/rules", data=RULES)
+    assert response.status_code == 302
+    assert db.session.get(Campaign, campaign.id).code_of_conduct == RULES["code_of_conduct"]
 
 
 # --- the code of conduct, for participants -----------------------------------------------------

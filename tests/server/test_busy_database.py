@@ -30,6 +30,21 @@ def vote(server, token, idea_id):
                         headers={"Authorization": f"Bearer {token}"}, timeout=60)
 
 
+def wait_for_counts_sent(server, token, campaign_id, idea_id, up_count, timeout=30):
+    """Wait until the server's stream carries the idea's vote count (its coalescer has written
+    it), so no background write of the server is still queued when the test takes the lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = requests.get(f"{server.url}/api/v1/campaigns/{campaign_id}/events?after=0",
+                            headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+        for entry in page["events"]:
+            counts = entry["payload"].get("ideas", {}).get(str(idea_id)) if entry["kind"] == "idea.counts" else None
+            if counts and counts["up_count"] == up_count:
+                return
+        time.sleep(0.05)  # polling a state, not waiting for time to pass
+    raise AssertionError("the vote count never reached the stream")
+
+
 def test_a_locked_database_makes_requests_wait_or_fail_cleanly(tmp_path):
     path = tmp_path / "busy.sqlite"
     jam = seed_jam(f"sqlite:///{path}", voters=4, ideas=2)
@@ -46,8 +61,9 @@ def test_a_locked_database_makes_requests_wait_or_fail_cleanly(tmp_path):
         assert waited.status_code == 200 and time.monotonic() - started >= 0.3
 
         # Held for much longer: the vote gives up with a clear 503, and nothing of it is stored.
-        # (Background work of the server, such as sending vote counts, waits for the lock too.)
-        time.sleep(1)
+        # Background work of the server (sending vote counts) would wait for the lock too, so
+        # the lock is taken only once the first vote's count is in the stream.
+        wait_for_counts_sent(server, jam.voter_tokens[0], jam.campaign_id, jam.idea_ids[0], 1)
         locked = threading.Event()
         holder = threading.Thread(target=hold_write_lock, args=(str(path), 8.0, locked))
         holder.start()
