@@ -922,10 +922,12 @@ def conclusion(results, modes):
                      "unless its deprecation matters to you.")
     else:
         choice = max(modes, key=lambda m: wins[m])
-        lines.append(f"- On these figures an operator should run **ASYNC_MODE={choice}**, better on {wins[choice]} of "
+        lines.append(f"- For live fan-out alone, **{choice}** is better on {wins[choice]} of "
                      f"{sum(wins.values())} figures that differ by 10% or more: " + "; ".join(said) + "."
                      + (" Besides, eventlet is deprecated upstream (importing it says so)." if choice == "gevent"
-                        else ""))
+                        else "")
+                     + " The shipped default is chosen on every figure of this report, not this one"
+                     " alone: the summary at the top of this file says which and why.")
     return lines
 
 
