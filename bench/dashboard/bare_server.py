@@ -11,22 +11,16 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from bench.common.serving import serve_eventlet  # noqa: E402
 
 from flask import Flask, jsonify  # noqa: E402
 
 
-def _load_serving():
-    """The app's own listening helpers (app/serving.py), loaded by path: importing app.serving
-    would run app/__init__.py and bring the whole app into a baseline that must not have it."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location("_jam_serving", os.path.join(root, "app", "serving.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-_serving = _load_serving()
 app = Flask(__name__)
 
 
@@ -41,12 +35,7 @@ def health():
 
 
 def serve(host, port):
-    import eventlet.wsgi
-
-    limit = _serving.connection_limit()
-    sock = _serving.listening_socket(host, port)
-    print(f"bare Flask on http://{host}:{port} (eventlet, up to {limit} connections)", flush=True)
-    eventlet.wsgi.server(sock, app, max_size=limit, log_output=False)
+    serve_eventlet(app, host, port, "bare Flask")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ Knobs: BENCH_SIZES=1000,10000,46000, BENCH_REQUESTS, BENCH_SECONDS, BENCH_CONNEC
 BENCH_OUTPUT (the report's file), BENCH_REPORT_FROM=results.json (write the report again).
 """
 import http.client
-import importlib.metadata
 import json
 import math
 import os
@@ -36,12 +35,11 @@ import time
 import urllib.parse
 from datetime import datetime, timezone
 
-from bench.report import write_section
-from bench.http.load import raw_request, run_load
-from bench.realtime.run import _die_with_parent, busy_cpu_seconds, free_port, log, machine, wait_for_idle_machine
+from bench.common.load import raw_request, run_load
+from bench.common.process import (HOST, QUIET_LIMIT, ROOT, BenchServer, busy_cpu_seconds, free_port, log,
+                                   wait_for_idle_machine)
+from bench.common.report import machine, machine_line, save_and_write, write_section
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOST = "127.0.0.1"
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "1000" if QUICK else "1000,10000,46000").split(",")
          if x.strip()]
@@ -57,7 +55,6 @@ PROFILE_SECONDS = 8
 # QUIET_LIMIT of a core; measure again (up to RETRIES times) when they used more than
 # OTHERS_LIMIT % of a core during the measurement, and keep the quietest run.
 # The waits add up to at most QUIET_BUDGET s per run, so a busy machine cannot stall it.
-QUIET_LIMIT = 0.5
 QUIET_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "10" if QUICK else "60"))
 QUIET_BUDGET = float(os.environ.get("BENCH_QUIET_BUDGET", "60" if QUICK else "900"))
 OTHERS_LIMIT, RETRIES = 25.0, 0 if QUICK else 3
@@ -171,47 +168,19 @@ def build_database(ideas):
 
 # --- servers -------------------------------------------------------------------------------
 
-class Server:
+class Server(BenchServer):
     """The app (wsgi.py) or the bare baseline, in its own process, on a port of its own."""
 
     def __init__(self, kind, database=None, *, script=None, database_url=None, extra_env=None, workdir=None):
-        self.kind, self.port = kind, free_port()
+        self.kind = kind
+        port = free_port()
         script = script or ("wsgi.py" if kind == "app" else os.path.join("bench", "dashboard", "bare_server.py"))
-        env = _env(ASYNC_MODE="eventlet", PORT=str(self.port), HOST=HOST, JAM_CONFIG="production",
+        env = _env(ASYNC_MODE="eventlet", PORT=str(port), HOST=HOST, JAM_CONFIG="production",
                    SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SECURE="0", **(extra_env or {}))
         if database or database_url:
             env["DATABASE_URL"] = database_url or f"sqlite:///{database}"
-        self.log_path = os.path.join(workdir or WORKDIR, f"{kind}-{self.port}.log")
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([sys.executable, script], cwd=ROOT, env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{kind} server exited early; see {self.log_path}")
-            try:
-                if get(self.port, "/health")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{kind} server did not answer within 60 s; see {self.log_path}")
-
-    def cpu_seconds(self):
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        super().__init__(kind, [script], env, os.path.join(workdir or WORKDIR, f"{kind}-{port}.log"),
+                         lambda p: get(p, "/health")[0] == 200, port)
 
 
 def get(port, path, headers=None, method="GET", body=None):
@@ -297,7 +266,7 @@ def measure(server, path, headers):
 
 
 def _load(server, path, headers):
-    """CONNECTIONS connections request one path back to back (bench/http/load.py); latencies
+    """CONNECTIONS connections request one path back to back (bench/common/load.py); latencies
     pooled over them all."""
     counters = {}
 
@@ -632,27 +601,16 @@ def conclusions(results, sizes):
 
 
 def machine_info():
-    info = machine()
-    packages = {}
-    for name in ("eventlet", "Flask", "Werkzeug", "Jinja2", "SQLAlchemy", "Flask-SQLAlchemy", "numpy"):
-        try:
-            packages[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            packages[name] = "not installed"
-    info["packages"] = packages
-    return info
+    return machine(("eventlet", "Flask", "Werkzeug", "Jinja2", "SQLAlchemy", "Flask-SQLAlchemy", "numpy"))
 
 
 def report(results, info, command, started, duration):
     sizes = [r["ideas"] for r in results]
     others = max((m.get("others_cpu", 0.0) for r in results for m in r["routes"].values()), default=0.0)
-    p = info["packages"]
     lines = [SECTION, "",
              f"Measured {started} in {duration / 60:.1f} minutes by `{command}` (bench/dashboard/; QUICK=1 "
              "for a smoke run that writes to test-artifacts/ instead).", "",
-             f"**Machine:** {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']:.1f} GiB memory, Linux "
-             f"{info['kernel']}, Python {info['python']}, SQLite {info['sqlite']}. "
-             + ", ".join(f"{k} {v}" for k, v in p.items()) + ".", "",
+             machine_line(info), "",
              "**Data.** For each size an empty SQLite file is built by the migrations (`flask db upgrade`) and "
              "filled by `flask jam seed-scale --ideas N` (app/jamscale.py: people, votes and comments in the "
              "proportions of an IBM Innovation Jam, written in bulk, counters and dashboard tallies set from the "
@@ -721,14 +679,9 @@ def main():
     duration = time.monotonic() - started
     command = "QUICK=1 make bench-dashboard" if QUICK else "make bench-dashboard"
     meta = {"started": started_wall, "duration": duration, "command": command}
-    with open(os.path.join(WORKDIR, "results-quick.json" if QUICK else "results.json"), "w") as handle:
-        json.dump({"machine": info, "results": results, "meta": meta}, handle, indent=1, default=str)
-    section = report(results, info, command, started_wall, duration)
-    print()
-    print(section)
-    output = os.environ.get("BENCH_OUTPUT") or (os.path.join(WORKDIR, "PERFORMANCE-quick.md") if QUICK else DOCS)
-    write_section(output, section)
-    log(f"done in {duration / 60:.1f} min; report written to {os.path.relpath(output, ROOT)}")
+    output = save_and_write({"machine": info, "results": results, "meta": meta}, WORKDIR, QUICK, DOCS,
+                            report(results, info, command, started_wall, duration), ROOT)
+    log(f"done in {duration / 60:.1f} min; report written to {output}")
 
 
 if __name__ == "__main__":

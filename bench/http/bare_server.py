@@ -17,7 +17,10 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from bench.common.serving import serve_eventlet  # noqa: E402
 import random  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 
@@ -29,16 +32,8 @@ from sqlalchemy.orm import Mapped, mapped_column  # noqa: E402
 ROWS = 10_000
 
 
-def _load_serving():
-    """The app's listening helpers (app/serving.py), loaded by path so the app stays out."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location("_jam_serving", os.path.join(root, "app", "serving.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-_serving = _load_serving()
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
 db = SQLAlchemy(app)
@@ -93,12 +88,7 @@ def insert():
 
 
 def serve(host, port):
-    import eventlet.wsgi
-
-    limit = _serving.connection_limit()
-    sock = _serving.listening_socket(host, port)
-    print(f"bare Flask + SQLAlchemy on http://{host}:{port} (eventlet)", flush=True)
-    eventlet.wsgi.server(sock, app, max_size=limit, log_output=False)
+    serve_eventlet(app, host, port, "bare Flask + SQLAlchemy")
 
 
 if __name__ == "__main__":

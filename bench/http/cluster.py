@@ -16,7 +16,7 @@ import time
 from sqlalchemy import create_engine, text
 
 from bench.dashboard.run import HOST, Server, _env, get
-from bench.realtime.run import _die_with_parent, free_port, log
+from bench.common.process import die_with_parent, free_port, log
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432")
 ADMIN_DATABASE = "postgres"
@@ -118,7 +118,7 @@ class Cluster:
                 handle.write(NGINX_CONF.format(work=work, servers=servers, host=HOST, port=self.port))
             self._log = open(os.path.join(work, "nginx.out"), "wb")
             self.proxy = subprocess.Popen([self.nginx, "-c", conf, "-p", work], stdout=self._log,
-                                          stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+                                          stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
             deadline = time.monotonic() + 30
             while True:
                 try:

@@ -1,6 +1,7 @@
 """The "Every page at jam scale" section of docs/PERFORMANCE.md, from a run's saved figures."""
 import math
 
+from bench.common.report import machine_line
 from bench.dashboard.run import fmt_ms
 
 SECTION = "## Every page at jam scale"
@@ -153,15 +154,12 @@ def report(saved):
 
     routes = [(r.label, r.baseline) for r in ROUTES]
     settings, meta, info = saved["settings"], saved["meta"], saved["machine"]
-    p = info["packages"]
     largest = saved["sizes"][-1]
     m = largest["meta"]
     lines = [SECTION, "",
              f"Measured {meta['started']} in {meta['duration'] / 60:.1f} minutes by `{meta['command']}` (bench/http/; "
              "QUICK=1 for a smoke run that writes to test-artifacts/ instead).", "",
-             f"**Machine:** {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']:.1f} GiB memory, Linux "
-             f"{info['kernel']}, Python {info['python']}, SQLite {info['sqlite']}. "
-             + ", ".join(f"{k} {v}" for k, v in p.items()) + ".", "",
+             machine_line(info), "",
              "**Data.** The jam-scale seed (`flask jam seed-scale --ideas N`, as in the dashboards section) at "
              + ", ".join(f"{_size(s['ideas'])} ideas ({(s['meta'].get('seed') or {}).get('counts', {}).get('users', 0):,} "
                          f"people, {(s['meta'].get('seed') or {}).get('counts', {}).get('votes', 0):,} votes, "

@@ -38,12 +38,12 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bench.report import write_section
+from bench.common.report import save_and_write, write_section
 from bench.dashboard import run as dashboard
 from bench.dashboard.run import Server, build_database, fmt_ms, get, migration_head, seed_format
 from bench.http import cluster
-from bench.http.load import raw_request, run_load
-from bench.realtime.run import busy_cpu_seconds, log, wait_for_idle_machine
+from bench.common.load import raw_request, run_load
+from bench.common.process import busy_cpu_seconds, log, wait_for_idle_machine
 
 ROOT = dashboard.ROOT
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
@@ -375,14 +375,8 @@ def main():
         saved["cluster"] = run_cluster(max(SIZES))
     saved["meta"] = {"started": started_wall, "duration": time.monotonic() - started,
                      "command": "QUICK=1 make bench-http" if QUICK else "make bench-http"}
-    with open(os.path.join(WORKDIR, "results-quick.json" if QUICK else "results.json"), "w") as handle:
-        json.dump(saved, handle, indent=1, default=str)
-    section = report(saved)
-    print()
-    print(section)
-    output = os.environ.get("BENCH_OUTPUT") or (os.path.join(WORKDIR, "PERFORMANCE-quick.md") if QUICK else DOCS)
-    write_section(output, section)
-    log(f"done in {saved['meta']['duration'] / 60:.1f} min; report written to {os.path.relpath(output, ROOT)}")
+    output = save_and_write(saved, WORKDIR, QUICK, DOCS, report(saved), ROOT)
+    log(f"done in {saved['meta']['duration'] / 60:.1f} min; report written to {output}")
 
 
 if __name__ == "__main__":

@@ -23,24 +23,18 @@ elif ASYNC_MODE == "gevent":
 else:
     raise SystemExit(f"ASYNC_MODE must be eventlet or gevent, not {ASYNC_MODE!r}")
 
-import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from bench.common.serving import load_app_serving  # noqa: E402
 import json  # noqa: E402
 
 import socketio  # noqa: E402
 
 
-def _load_serving():
-    """The app's own listening helpers (app/serving.py), loaded by path: importing them as
-    app.serving would run app/__init__.py and bring Flask and SQLAlchemy into a baseline
-    that must have neither (they would also enlarge its heap, and so its GC pauses)."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location("_jam_serving", os.path.join(root, "app", "serving.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-_serving = _load_serving()
+_serving = load_app_serving()
 connection_limit, listening_socket = _serving.connection_limit, _serving.listening_socket
 
 sio = socketio.Server(async_mode=ASYNC_MODE, max_http_buffer_size=16384)

@@ -17,15 +17,12 @@ BENCH_CLIENTS=200,1000,..., BENCH_ROUNDS, BENCH_RATES=10,20,..., BENCH_PROFILE=0
 BENCH_OUTPUT=path of the report.
 """
 import http.client
-import importlib.metadata
 import json
 import math
 import os
-import platform
 import queue
 import re
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -33,11 +30,11 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from bench.report import write_section
+from bench.common.process import (HOST, QUIET_LIMIT, ROOT, BenchServer, busy_cpu_seconds, free_port,
+                                   log, wait_for_idle_machine)
+from bench.common.report import machine, machine_line, write_section
 from bench.realtime.sioclient import ClientPool, raise_open_file_limit
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOST = "127.0.0.1"
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 
 
@@ -56,7 +53,7 @@ MIN_SPACING = 0.55  # s between votes of the latency rounds: more than COUNTS_IN
 ROUND_TIMEOUT = 5.0  # s a latency round waits for its last client
 # Before each measurement, wait (at most QUIET_WAIT s, QUIET_BUDGET s in all) while processes
 # outside the benchmark keep more than QUIET_LIMIT of a core busy: they share our two cores.
-QUIET_LIMIT, QUIET_WAIT, QUIET_BUDGET = 0.5, 10.0, 60.0
+QUIET_WAIT, QUIET_BUDGET = 10.0, 60.0
 RATES = _env_list("BENCH_RATES", [10, 30] if QUICK else [10, 20, 30, 50, 100, 200], int)
 RATE_SECONDS = float(os.environ.get("BENCH_RATE_SECONDS", "3" if QUICK else "5"))
 RATE_CLIENTS = 1000
@@ -65,67 +62,31 @@ VOTE_THREADS = 16
 PROFILE = os.environ.get("BENCH_PROFILE", "1") not in ("", "0")
 VOTERS, IDEAS = 80, 40
 SECTION = "## Live updates (sockets)"
+REALTIME_PACKAGES = ("eventlet", "gevent", "greenlet", "python-socketio", "python-engineio", "Flask-SocketIO",
+                     "simple-websocket", "Flask", "SQLAlchemy", "uvloop")
 DOCS = os.path.join(ROOT, "docs", "PERFORMANCE.md")
 WORKDIR = os.path.join(ROOT, "test-artifacts", "bench-realtime")
 
 
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-# --- servers -------------------------------------------------------------------------------
-
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent():
-    """In the server's child process: get SIGTERM when the benchmark dies, however it dies."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Server:
-    """The app (wsgi.py) or the bare baseline, in its own process, on a port of its own."""
+class Server(BenchServer):
+    """The app (wsgi.py) or the bare baseline, under the GC probe, on a port of its own."""
 
     def __init__(self, kind, mode, database_url=None):
-        self.kind, self.mode, self.port = kind, mode, free_port()
+        self.kind, self.mode = kind, mode
+        port = free_port()
         script = "wsgi.py" if kind == "app" else os.path.join("bench", "realtime", "bare_server.py")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "BENCH_"))}
-        env.update({"ASYNC_MODE": mode, "PORT": str(self.port), "HOST": HOST, "PYTHONUNBUFFERED": "1",
+        env.update({"ASYNC_MODE": mode, "PORT": str(port), "HOST": HOST, "PYTHONUNBUFFERED": "1",
                     "JAM_CONFIG": "production", "SECRET_KEY": "bench-realtime-key",
                     "FLASK_APP": "app:create_app", "PYTHONWARNINGS": "ignore",
                     "PYTHONPATH": ROOT})  # the bare server imports app.serving, as wsgi.py does
         if database_url:
             env["DATABASE_URL"] = database_url
-        self.log_path = os.path.join(WORKDIR, f"{kind}-{mode}-{self.port}.log")
-        self.gc_path = os.path.join(WORKDIR, f"{kind}-{mode}-{self.port}.gc")
-        self._log = open(self.log_path, "wb")
+        self.gc_path = os.path.join(WORKDIR, f"{kind}-{mode}-{port}.gc")
         probe = os.path.join("bench", "realtime", "gc_probe.py")
-        self.process = subprocess.Popen([sys.executable, probe, self.gc_path, script], cwd=ROOT, env=env,
-                                        stdout=self._log, stderr=subprocess.STDOUT,
-                                        preexec_fn=_die_with_parent)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{kind} server exited early; see {self.log_path}")
-            try:
-                if Http(self.port, timeout=2).request("GET", "/health")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{kind} server did not answer within 60 s; see {self.log_path}")
+        super().__init__(kind, [probe, self.gc_path, script], env,
+                         os.path.join(WORKDIR, f"{kind}-{mode}-{port}.log"),
+                         lambda p: Http(p, timeout=2).request("GET", "/health")[0] == 200, port)
 
     def gc_pauses(self, start, end):
         """(generation, seconds) of the collections that ended between start and end."""
@@ -137,28 +98,6 @@ class Server:
                     if start <= float(at) <= end:
                         pauses.append((int(generation), float(seconds)))
         return pauses
-
-    def rss_mib(self):
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return math.nan
-
-    def cpu_seconds(self):
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
 
 
 class Http:
@@ -254,14 +193,6 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(math.ceil(fraction * len(ordered))) - 1)]
 
 
-def busy_cpu_seconds():
-    """CPU time the whole machine spent busy (all processes, all cores) since boot."""
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def own_cpu_seconds():
     import resource
 
@@ -270,23 +201,6 @@ def own_cpu_seconds():
 
 
 _quiet_waited = 0.0
-
-
-def wait_for_idle_machine(limit):
-    """Before starting: wait (at most `limit` s) until the machine is nearly idle for 5 s."""
-    started = time.monotonic()
-    while True:
-        busy = busy_cpu_seconds()
-        time.sleep(5.0)
-        load = (busy_cpu_seconds() - busy) / 5.0
-        waited = time.monotonic() - started
-        if load <= QUIET_LIMIT or waited >= limit:
-            break
-        if waited < 6 or int(waited) % 60 < 5:
-            log(f"waiting for the machine to be idle: other processes use {100 * load:.0f}% of a core "
-                f"(waited {waited:.0f} of at most {limit:.0f} s)")
-    if load > QUIET_LIMIT:
-        log(f"starting anyway: other processes use {100 * load:.0f}% of a core; see the last table")
 
 
 def wait_for_quiet(pool, server):
@@ -600,27 +514,6 @@ def fmt_ms(seconds):
     if seconds == math.inf:
         return "never"
     return f"{seconds * 1000:.0f}"
-
-
-def machine():
-    model = "unknown"
-    with open("/proc/cpuinfo") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as meminfo:
-        memory_kib = int(meminfo.readline().split()[1])
-    packages = {}
-    for name in ("eventlet", "gevent", "greenlet", "python-socketio", "python-engineio", "Flask-SocketIO",
-                 "simple-websocket", "Flask", "SQLAlchemy", "uvloop"):
-        try:
-            packages[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            packages[name] = "not installed"
-    return {"nproc": os.cpu_count(), "cpu": model, "memory_gib": memory_kib / 1024 / 1024,
-            "python": platform.python_version(), "kernel": platform.release(),
-            "sqlite": sqlite3.sqlite_version, "packages": packages}
 
 
 def find(results, kind, mode, n):
@@ -960,13 +853,10 @@ def bare_note(results, modes):
 
 
 def report(results, info, command, started, duration):
-    p = info["packages"]
     lines = [SECTION, "",
              f"Measured {started} in {duration / 60:.1f} minutes by `{command}` "
              "(bench/realtime/; QUICK=1 for a smoke run that writes to test-artifacts/ instead).", "",
-             f"**Machine:** {info['nproc']} CPUs ({info['cpu']}), {info['memory_gib']:.1f} GiB memory, Linux "
-             f"{info['kernel']}, Python {info['python']}, SQLite {info['sqlite']}. "
-             + ", ".join(f"{k} {v}" for k, v in p.items()) + ".", "",
+             machine_line(info), "",
              "**Method.** Every cell is a fresh server process on a port of its own: the app (`wsgi.py`, "
              "JAM_CONFIG=production) on a SQLite "
              "file built by the migrations and seeded through the domain layer (one open campaign, "
@@ -1021,7 +911,7 @@ def main():
     needed = max(CLIENTS) // 2 + 200
     if limit < needed:
         sys.exit(f"open-file limit {limit} is too low for {max(CLIENTS)} clients over two processes")
-    info = machine()
+    info = machine(REALTIME_PACKAGES)
     wait_for_idle_machine(float(os.environ.get("BENCH_QUIET_START", "60" if QUICK else "300")))
     log(f"bench-realtime: modes {MODES}, clients {CLIENTS}, {ROUNDS} rounds, rates {RATES}"
         f"{' (QUICK)' if QUICK else ''}; logs in {os.path.relpath(WORKDIR, ROOT)}/")

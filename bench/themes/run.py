@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from bench.report import write_section
+from bench.common.report import write_section
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORKDIR = os.path.join(ROOT, "test-artifacts", "bench-themes")
