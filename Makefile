@@ -66,6 +66,13 @@ bench-ranking: setup
 bench-dashboard: setup
 	$(BIN)/python -m bench.dashboard
 
+# CPU per request, in-process (bench/cpu/): campaign, idea, home and profile pages in English and
+# Chinese, a vote and an anonymous page, each beside a bare Flask-SQLAlchemy read and insert in the
+# same process; no network, CPU time only. Writes docs/PERFORMANCE.md (~3 min with the demo seed).
+.PHONY: bench-cpu
+bench-cpu: setup
+	$(BIN)/python -m bench.cpu
+
 # Every page at jam scale (bench/http/): campaign pages (top, newest, trending), an idea page with
 # 300 comments, vote and comment POSTs, the API idea list, search in English and Chinese and a
 # profile page at 1k, 10k and 46k ideas on SQLite, beside bare Flask routes (JSON hello, one-row

@@ -1,0 +1,3 @@
+from bench.cpu.run import main
+
+main()
