@@ -29,6 +29,18 @@ def _database_url(value):
     return value
 
 
+def _sso_providers():
+    """Sign-in providers, one per organisation: SSO_PROVIDERS=corp,acme names them, and each
+    takes its settings from SSO_<NAME>_<SETTING> (SSO_CORP_ISSUER, SSO_CORP_CLIENT_ID, ...; the
+    README lists them). Returns {name: {setting: value}}, checked by app.domain.sso."""
+    providers = {}
+    for name in _env_list("SSO_PROVIDERS", []):
+        prefix = f"SSO_{name.upper()}_"
+        providers[name.lower()] = {key[len(prefix):].lower(): value for key, value in os.environ.items()
+                                   if key.startswith(prefix)}
+    return providers
+
+
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key"
 
 
@@ -118,6 +130,11 @@ class Config:
     TRENDING_TIMESCALE_HOURS = float(os.environ.get("TRENDING_TIMESCALE_HOURS", "6"))
     # A campaign's themes are worked out again at most this often while its ideas change.
     THEMES_REFRESH_SECONDS = float(os.environ.get("THEMES_REFRESH_SECONDS", "30"))
+    # Company sign-in (OpenID Connect): the providers, the clock skew allowed on their tokens,
+    # and how often a signed-in person's groups are asked of their provider again.
+    SSO_PROVIDERS = _sso_providers()
+    SSO_LEEWAY_SECONDS = int(os.environ.get("SSO_LEEWAY_SECONDS", "120"))
+    SSO_RECHECK_SECONDS = float(os.environ.get("SSO_RECHECK_SECONDS", "300"))
     # Optional callable returning an aware UTC datetime; tests inject a fixed clock here.
     CLOCK = None
 

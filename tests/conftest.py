@@ -41,8 +41,14 @@ def _clear_g(sender, **extra):
 
 
 @pytest.fixture
-def app(clock):
-    app = create_app(TestingConfig)
+def app_settings():
+    """Settings a test module needs on top of TestingConfig (override this fixture there)."""
+    return {}
+
+
+@pytest.fixture
+def app(clock, app_settings):
+    app = create_app(type("TestSettings", (TestingConfig,), app_settings) if app_settings else TestingConfig)
     app.config["CLOCK"] = clock
     request_started.connect(_clear_g, app)
     with app.app_context():

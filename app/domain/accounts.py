@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain import activity, invites, links, mail, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import (AuthenticationFailed, Conflict, LinkNotValid, NotFound,
-                               PermissionDenied)
+                               PermissionDenied, ValidationError)
 from app.domain.text import clean_line
 from app.domain.validation import FieldErrors, parse_id
 from app.extensions import db
@@ -128,6 +128,13 @@ def parse_role(value, errors, field="role"):
         return None
 
 
+def normalise_email_or_none(email):
+    try:
+        return normalise_email(email)
+    except ValidationError:
+        return None
+
+
 def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
 
@@ -198,6 +205,12 @@ def start_registration(email, invite_code=None) -> str:
     in and to reset the password. Nothing is written.
     """
     email = normalise_email(email)
+    from app.domain import sso
+
+    required = sso.provider_requiring(email)
+    if required is not None:  # decided by the domain alone, as for logging in
+        raise ValidationError(fields={"email": _l("People of this organisation sign in with %(provider)s.",
+                                                  provider=required.label)})
     invite = invites.find_usable_invite(invite_code) if invite_code else None
     user = find_user_by_email(email)
     if user is not None:
@@ -302,9 +315,21 @@ def reset_password(token, *, password, confirm_password=None):
     return _set_password(user, password)
 
 
-def authenticate(email, password):
+def authenticate(email, password, *, linking=None):
     """Return the active user with these credentials, or raise one message for every failure,
-    so nobody learns which accounts exist."""
+    so nobody learns which accounts exist.
+
+    Addresses of a domain whose provider is required must sign in there; their password is
+    taken only to link an identity that provider has just vouched for (``linking``, an
+    ``sso.LinkNeeded`` for this same address)."""
+    from app.domain import sso
+
+    required = sso.provider_requiring(clean_line(email))
+    if required is not None and not (linking and linking.provider == required.name
+                                     and linking.email == normalise_email_or_none(email)):
+        # Decided by the address's domain alone: it tells nothing of accounts.
+        raise AuthenticationFailed(_l("People of this organisation sign in with %(provider)s.",
+                                      provider=required.label), code="sso_required")
     user = find_user_by_email(clean_line(email))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")

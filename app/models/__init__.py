@@ -16,6 +16,7 @@ from app.models.idea_status import IdeaStatus, IdeaStatusChange
 from app.models.invite import Invite
 from app.models.notification import Notification, NotificationKind
 from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterion, ReviewScore
+from app.models.sso_identity import SsoIdentity
 from app.models.theme import Theme, ThemeIdea, ThemeRefresh
 from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote
@@ -28,6 +29,6 @@ __all__ = [
     "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
-    "ReviewScore", "Role", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VotingMode",
+    "ReviewScore", "Role", "SsoIdentity", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VotingMode",
     "idea_tags",
 ]

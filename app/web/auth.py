@@ -1,15 +1,17 @@
 """Log in, log out, register (optionally through an invite) in two steps through a mailed
 link, change a password, and reset a forgotten one through a mailed link."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import ratelimits
-from app.domain import accounts, invites
+from app.domain import accounts, invites, sso
 from app.domain.errors import AuthenticationFailed, Conflict, LinkNotValid, ValidationError
 from app.forms.auth import (ChangePasswordForm, FinishRegistrationForm, LoginForm,
                             PasswordResetForm, PasswordResetRequestForm, RegisterForm)
+from app.web import sso as sso_web
 from app.web.helpers import add_form_error, apply_field_errors, login_again, redirect_next
 
 bp = Blueprint("auth", __name__)
@@ -19,23 +21,28 @@ bp = Blueprint("auth", __name__)
 @ratelimits.logging_in
 def login():
     form = LoginForm(next=request.args.get("next"))
+    context = {"form": form, "sso_providers": sso.list_providers()}
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", **context)
     try:
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(form.email.data, form.password.data, linking=sso_web.pending_link())
     except AuthenticationFailed as error:
         add_form_error(form, error.message)
-        return render_template("auth/login.html", form=form), error.status
+        return render_template("auth/login.html", **context), error.status
     login_user(user, remember=form.remember.data)
+    refresh()  # the welcome is in the person's own language, not the one the page was asked in
     flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
+    sso_web.link_after_login(user)
     return redirect_next(form.next.data)
 
 
 @bp.post("/logout")
 def logout():
+    provider_logout = sso_web.logout_redirect()
+    session.pop(sso_web.SESSION_KEY, None)
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("home.index"))
+    return redirect(provider_logout or url_for("home.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

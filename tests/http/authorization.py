@@ -83,7 +83,8 @@ class World:
         forgetful = factories.make_user(kind=ParticipantKind.STAFF)
         self.shared = {"user_id": self.people["author"].id, "invite_id": invite.id, "token_id": token.id,
                        "register_token": accounts.make_registration_token(f"newcomer{n}@matrix.example"),
-                       "reset_token": accounts.make_password_reset_token(forgetful)}
+                       "reset_token": accounts.make_password_reset_token(forgetful),
+                       "name": "corp"}  # a sign-in provider's name; the matrix's jam configures none
         self.tokens = {role: api_tokens.create_api_token(person, name="matrix")[1]
                        for role, person in self.people.items()}
         # Session ids, read now: socket handlers end the session, detaching these objects.
