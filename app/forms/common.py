@@ -4,7 +4,8 @@ from wtforms import SelectChoice
 
 from app.domain.accounts import SUPPORTED_LOCALES
 
-LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文"}
+# Each language named in itself, so a reader finds theirs whatever the page speaks.
+LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文", "zh_Hans": "简体中文"}
 
 
 def language_choices(blank=None):

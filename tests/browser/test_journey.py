@@ -124,7 +124,8 @@ def test_newcomer_registers_posts_comments_votes_and_switches_language(page, liv
     expect(page.get_by_role("region", name=re.compile(r"^Comments"))
            .get_by_role("listitem").filter(has_text=comment)).to_be_visible()
 
-    # Switch the interface language to Traditional Chinese with the language switcher.
+    # Switch the interface language to Traditional Chinese with the header's language menu.
+    page.get_by_role("banner").locator(".language-menu summary").click()
     english_button = page.get_by_role("button", name="English")
     chinese_button = page.get_by_role("button", name="繁體中文")
     expect(english_button).to_have_attribute("aria-pressed", "true")
