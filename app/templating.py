@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from flask import request
 from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 
-from app.domain import campaigns, permissions
+from app.domain import campaigns, languages, permissions
 from app.forms.common import LANGUAGE_NAMES
 from app.i18n import HTML_LANG
 from app.domain.campaigns import campaign_phase
@@ -37,6 +37,8 @@ def init_app(app):
             "html_lang": HTML_LANG.get(str(get_locale()), "en"),
             "language_names": LANGUAGE_NAMES,
             "language_tags": HTML_LANG,
+            "campaign_text": languages.campaign_text,  # the reader's version of a campaign text
+            "criterion_name": languages.criterion_name,
         }
 
     @app.template_global()

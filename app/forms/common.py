@@ -13,6 +13,15 @@ def language_choices(blank=None):
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
 
 
+def content_language_choices(auto=None):
+    """English or Chinese (one Chinese for both scripts), each named in itself; ``auto``
+    labels a first choice that lets the jam detect the language."""
+    from app.domain.languages import AUTO, SELF_NAMES
+
+    choices = [SelectChoice(code, name) for code, name in SELF_NAMES.items()]
+    return ([SelectChoice(AUTO, auto)] if auto is not None else []) + choices
+
+
 def kind_choices():
     return [SelectChoice("staff", _l("Staff")), SelectChoice("partner", _l("Partner")),
             SelectChoice("customer", _l("Customer"))]
