@@ -225,8 +225,9 @@ def _validated(title, question, description, starts_at, ends_at, audience, votin
 def _validated_texts(errors, language, translation, title, question):
     """The campaign's language ("en" or "zh"; None detects it from the title and question)
     and its translation; raises every field error found so far."""
-    language = languages.parse_language(errors, "language", language,
-                                        text=f"{title or ''} {question or ''}")
+    text = f"{title or ''} {question or ''}"
+    language = (languages.detect_language(text) if language is None
+                else languages.parse_language(errors, "language", language, allow_auto=False))
     translation = _translation(errors, translation)
     errors.raise_if_any()
     return language, translation
