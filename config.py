@@ -64,7 +64,7 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
-    LANGUAGES = ["en", "zh_Hant"]
+    LANGUAGES = ["en", "zh_Hant", "zh_Hans"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "UTC")
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "app", "translations")

@@ -11,8 +11,25 @@ from flask_login import current_user
 
 from app.extensions import babel
 
-# Browser language tags that mean Traditional Chinese.
-_TRADITIONAL = {"zh-hant", "zh-tw", "zh-hk", "zh-mo", "zh_hant", "zh"}
+# Chinese as browsers name it: a script subtag decides (zh-Hant-CN is Traditional), else the
+# region (zh-TW, zh-HK and zh-MO read Traditional; zh-CN, zh-SG, zh-MY Simplified). A bare "zh"
+# is Simplified, as CLDR's likely subtags have it (zh -> zh-Hans-CN).
+_SCRIPTS = {"hant": "zh_Hant", "hans": "zh_Hans"}
+_TRADITIONAL_REGIONS = {"tw", "hk", "mo"}
+
+
+def locale_for_tag(tag: str) -> str | None:
+    """The interface language for one Accept-Language tag ("zh-CN" -> "zh_Hans"), or None
+    when we do not speak it."""
+    parts = tag.lower().replace("_", "-").split("-")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    for part in parts[1:]:
+        if part in _SCRIPTS:
+            return _SCRIPTS[part]
+    return "zh_Hant" if any(part in _TRADITIONAL_REGIONS for part in parts[1:]) else "zh_Hans"
 
 
 def select_locale():
@@ -24,11 +41,9 @@ def select_locale():
     if session.get("locale") in supported:
         return session["locale"]
     for tag, _quality in request.accept_languages:
-        lowered = tag.lower()
-        if lowered.startswith("en"):
-            return "en"
-        if lowered in _TRADITIONAL or lowered.startswith("zh-hant"):
-            return "zh_Hant"
+        locale = locale_for_tag(tag)
+        if locale in supported:
+            return locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -48,14 +63,17 @@ def _wtforms_catalogue(language):
 def _wtforms_translations():
     """WTForms' own messages ("Not a valid integer value.") in the reader's language.
 
-    WTForms ships Traditional Chinese as zh_TW; looked up as zh_Hant it would fall back to
-    Simplified Chinese. Flask-WTF reads the catalogue it finds on the request.
+    WTForms ships Traditional Chinese as zh_TW and Simplified as zh; looked up as zh_Hant it
+    would fall back to Simplified Chinese. Flask-WTF reads the catalogue it finds on the request.
     """
     locale = str(get_locale())
     request.wtforms_translations = _wtforms_catalogue(_WTFORMS_LANGUAGE.get(locale, locale))
 
 
-_WTFORMS_LANGUAGE = {"zh_Hant": "zh_TW"}
+_WTFORMS_LANGUAGE = {"zh_Hant": "zh_TW", "zh_Hans": "zh"}
+
+# The BCP 47 tag of each interface language, for lang attributes and Content-Language.
+HTML_LANG = {"en": "en", "zh_Hant": "zh-Hant", "zh_Hans": "zh-Hans"}
 
 
 def page_translations():

@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 from flask import request
 from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 
-from app.domain import campaigns, permissions
+from app.domain import campaigns, languages, permissions
+from app.forms.common import LANGUAGE_NAMES
+from app.i18n import HTML_LANG
 from app.domain.campaigns import campaign_phase
 from app.domain.flags import comment_key, idea_key
 from app.web.labels import (SORT_DESCRIPTIONS, SORT_LABELS, VOTING_MODE_LABELS, content_state_label,
@@ -32,7 +34,11 @@ def init_app(app):
             "idea_key": idea_key,  # "idea:7", as the flag queue and flags.flagged_by name items
             "comment_key": comment_key,
             "current_locale": str(get_locale()),
-            "html_lang": "zh-Hant" if str(get_locale()) == "zh_Hant" else "en",
+            "html_lang": HTML_LANG.get(str(get_locale()), "en"),
+            "language_names": LANGUAGE_NAMES,
+            "language_tags": HTML_LANG,
+            "campaign_text": languages.campaign_text,  # the reader's version of a campaign text
+            "criterion_name": languages.criterion_name,
         }
 
     @app.template_global()

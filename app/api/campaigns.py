@@ -7,7 +7,7 @@ from app.api.auth import current_user
 from app.api.openapi import DATE_TIME, operation, query_parameter, register_schema
 from app.api.parsing import campaign_ref
 from app.api.schemas import KINDS, iso
-from app.domain import campaigns, permissions
+from app.domain import campaigns, languages, permissions
 from app.domain.validation import FieldErrors
 from app.models import VotingMode
 
@@ -15,7 +15,9 @@ PHASES = ["open", "upcoming", "closed"]
 
 register_schema("Campaign", {
     "type": "object",
-    "required": ["id", "slug", "title", "question", "description", "description_html",
+    "required": ["id", "slug", "title", "question", "description", "description_html", "language",
+                 "title_translation", "question_translation", "description_translation",
+                 "description_translation_html",
                  "starts_at", "ends_at", "phase", "is_private", "public_leaderboard", "audience", "idea_count",
                  "can_take_part", "voting_mode", "url"],
     "additionalProperties": False,
@@ -26,6 +28,15 @@ register_schema("Campaign", {
         "question": {"type": "string"},
         "description": {"type": "string", "description": "Markdown source."},
         "description_html": {"type": "string", "description": "Sanitised HTML."},
+        "language": {"type": "string", "enum": list(languages.CONTENT_LANGUAGES),
+                     "description": "The language of `title`, `question` and `description`: `en` "
+                                    "or `zh` (one Chinese text serves Traditional and Simplified "
+                                    "readers). The `*_translation` fields hold them in the other "
+                                    "one; pages show each reader theirs, else the other, marked."},
+        "title_translation": {"type": "string", "description": "Empty when not given."},
+        "question_translation": {"type": "string", "description": "Empty when not given."},
+        "description_translation": {"type": "string", "description": "Markdown source."},
+        "description_translation_html": {"type": "string", "description": "Sanitised HTML."},
         "starts_at": DATE_TIME,
         "ends_at": DATE_TIME,
         "phase": {"type": "string", "enum": PHASES},
@@ -64,6 +75,11 @@ def serialize_campaign(campaign, user, phase=None):
         "question": campaign.question,
         "description": campaign.description,
         "description_html": campaign.description_html,
+        "language": campaign.language,
+        "title_translation": campaign.title_translation,
+        "question_translation": campaign.question_translation,
+        "description_translation": campaign.description_translation,
+        "description_translation_html": campaign.description_translation_html,
         "starts_at": iso(campaign.starts_at),
         "ends_at": iso(campaign.ends_at),
         "phase": phase,

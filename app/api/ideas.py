@@ -9,12 +9,18 @@ from app.api.openapi import (
 from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import PERSON, iso, serialize_person
 from app import ratelimits
-from app.domain import ideas, permissions
+from app.domain import ideas, languages, permissions
 from app.domain.conduct import FIELD as ACCEPT_FIELD
 from app.domain.validation import FieldErrors
 from app.models import ContentState, IdeaStatus
 
-IDEA_FIELDS = ("title", "body", "tags")
+IDEA_FIELDS = ("title", "body", "tags", "language")
+LANGUAGE_OUT = {"type": "string", "enum": list(languages.CONTENT_LANGUAGES),
+                "description": "The language of the idea's text, `en` or `zh` (Traditional or "
+                               "Simplified Chinese alike): as its author marked it, else detected "
+                               "from its words. Pages mark the text with it (`lang`)."}
+LANGUAGE_IN = {"type": "string", "enum": [*languages.CONTENT_LANGUAGES, languages.AUTO],
+               "description": "`en`, `zh`, or `auto` to detect it from the words."}
 STATES = [s.value for s in ContentState]
 STATE = {"type": "string", "enum": STATES,
          "description": "`published` for everyone; `pending` waits for a moderator's approval "
@@ -30,7 +36,7 @@ MY_VOTE = {"type": "integer", "enum": [-1, 0, 1],
 
 register_schema("Idea", {
     "type": "object",
-    "required": ["id", "campaign_id", "title", "body", "body_html", "tags", "author",
+    "required": ["id", "campaign_id", "title", "language", "body", "body_html", "tags", "author",
                  "created_at", "edited_at", "version", "up_count", "down_count", "score",
                  "comment_count", "status", "state", "hidden_reason", "merged_into_id",
                  "comments_locked", "moderator_edited", "url"],
@@ -51,6 +57,7 @@ register_schema("Idea", {
         "moderator_edited": {"type": "boolean",
                              "description": "A moderator has edited the idea's text."},
         "title": {"type": "string"},
+        "language": LANGUAGE_OUT,
         "body": {"type": "string", "description": "Markdown source."},
         "body_html": {"type": "string", "description": "Sanitised HTML."},
         "tags": {"type": "array", "items": {"type": "string"}},
@@ -97,6 +104,7 @@ register_schema("IdeaInput", {
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX},
                  "description": "Lowercased, trimmed and de-duplicated; a leading # is dropped."},
+        "language": {**LANGUAGE_IN, "description": LANGUAGE_IN["description"] + " Default `auto`."},
         ACCEPT_FIELD: ACCEPT_CONDUCT,
     },
 })
@@ -110,6 +118,7 @@ register_schema("IdeaPatch", {
         "body": {"type": "string", "maxLength": ideas.BODY_MAX},
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX}},
+        "language": LANGUAGE_IN,
     },
 })
 
@@ -149,6 +158,7 @@ def serialize_idea(idea, viewer, *, my_votes=None, following=None):
         "id": idea.id,
         "campaign_id": idea.campaign_id,
         "title": idea.title,
+        "language": idea.language,
         "body": idea.body,
         "body_html": idea.body_html,
         "tags": [tag.name for tag in idea.tags],
@@ -250,11 +260,12 @@ def list_ideas(campaign):
 def submit_idea(campaign):
     data = body(*IDEA_FIELDS, ACCEPT_FIELD)
     title, text, tags = data.text("title"), data.text("body"), data.text_list("tags")
+    language = data.text("language")
     accept = data.boolean(ACCEPT_FIELD)
     data.check()
     user = current_user()
     idea = ideas.submit_idea(user, campaign_ref(campaign), title=title, body=text, tags=tags,
-                             accept_code_of_conduct=bool(accept))
+                             accept_code_of_conduct=bool(accept), language=language)
     location = url_for("api.get_idea", idea_id=idea.id)
     return idea_for_viewer(idea, user), 201, {"Location": location}
 
@@ -283,6 +294,8 @@ def edit_idea(idea_id):
         changes["body"] = data.text("body")
     if data.has("tags"):
         changes["tags"] = data.text_list("tags")
+    if data.has("language"):
+        changes["language"] = data.text("language") or languages.AUTO
     data.check()
     user = current_user()
     return idea_for_viewer(ideas.patch_idea(user, idea_id, changes), user)

@@ -179,7 +179,7 @@ def build_document():
                 "personal access token: `Authorization: Bearer ij_...`. Anonymous callers may "
                 "read public campaigns, ideas and comments. Errors are "
                 "`{\"error\": {\"code\", \"message\", \"fields\"}}`; messages follow "
-                "Accept-Language (en, zh-Hant), or the token owner's chosen language. Unknown "
+                "Accept-Language (en; zh-Hant, zh-TW, zh-HK; zh-Hans, zh-CN, zh-SG), or the token owner's chosen language. Unknown "
                 "routes answer 404 and unsupported methods 405 with the same error body. "
                 "Times are ISO-8601 UTC with a trailing Z."
             ),

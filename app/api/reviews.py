@@ -15,8 +15,11 @@ CAMPAIGN_PATH = "/campaigns/<campaign>"
 STATUSES = [s.value for s in IdeaStatus]
 
 register_schema("ReviewCriterion", {
-    "type": "object", "required": ["id", "name", "weight"], "additionalProperties": False,
+    "type": "object", "required": ["id", "name", "name_translation", "weight"], "additionalProperties": False,
     "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                   "name_translation": {"type": "string",
+                                        "description": "The name in the campaign's other language "
+                                                       "(see Campaign.language); empty when not given."},
                    "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": reviews.WEIGHT_MAX}},
 })
 
@@ -32,6 +35,7 @@ register_schema("ReviewCriteriaInput", {
         "description": "Replaces the scorecard; refused (409 `reviews_started`) once a review exists.",
         "items": {"type": "object", "required": ["name", "weight"], "additionalProperties": False,
                   "properties": {"name": {"type": "string", "maxLength": reviews.NAME_MAX},
+                                 "name_translation": {"type": "string", "maxLength": reviews.NAME_MAX},
                                  "weight": {"type": "number", "exclusiveMinimum": 0,
                                             "maximum": reviews.WEIGHT_MAX}}}}},
 })
@@ -127,7 +131,8 @@ register_schema("Decision", {
 
 
 def serialize_criteria(criteria):
-    return {"items": [{"id": c.id, "name": c.name, "weight": c.weight} for c in criteria]}
+    return {"items": [{"id": c.id, "name": c.name, "name_translation": c.name_translation,
+                       "weight": c.weight} for c in criteria]}
 
 
 def serialize_summary(summary):

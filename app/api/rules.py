@@ -11,16 +11,24 @@ from app.domain import campaigns, conduct, limits, rules
 LIMIT = {"type": "integer", "minimum": 1, "maximum": limits.LIMIT_MAX}
 _FIELDS = ("code_of_conduct", "premoderated_kinds", "ideas_per_hour", "comments_per_minute",
            "flags_per_day")
+_OPTIONAL = ("code_of_conduct_translation",)
+_TRANSLATION_NOTE = ("The code of conduct in the campaign's other language (see the campaign's "
+                     "`language`): Chinese when the campaign's texts are English, else English. "
+                     "Readers get the one in their language.")
 
 register_schema("CampaignRules", {
     "type": "object",
-    "required": ["campaign_id", "code_of_conduct", "code_of_conduct_html", "acceptance_needed",
+    "required": ["campaign_id", "code_of_conduct", "code_of_conduct_html",
+                 "code_of_conduct_translation", "code_of_conduct_translation_html", "acceptance_needed",
                  "premoderated_kinds", "ideas_per_hour", "comments_per_minute", "flags_per_day"],
     "additionalProperties": False,
     "properties": {
         "campaign_id": {"type": "integer"},
         "code_of_conduct": {"type": "string", "description": "Markdown source; empty for none."},
         "code_of_conduct_html": {"type": "string", "description": "Sanitised HTML."},
+        "code_of_conduct_translation": {"type": "string",
+                                        "description": "Markdown; empty for none. " + _TRANSLATION_NOTE},
+        "code_of_conduct_translation_html": {"type": "string", "description": "Sanitised HTML."},
         "acceptance_needed": {"type": "boolean",
                               "description": "The caller must accept the code of conduct before "
                                              "posting (always true for anonymous callers when "
@@ -37,12 +45,15 @@ register_schema("CampaignRules", {
 
 register_schema("CampaignRulesInput", {
     "type": "object",
-    "description": "The campaign's whole rules: every field is needed.",
+    "description": "The campaign's whole rules: every field is needed, except "
+                   "`code_of_conduct_translation` (left out, it stays as it is).",
     "required": list(_FIELDS),
     "additionalProperties": False,
     "properties": {
         "code_of_conduct": {"type": "string", "maxLength": rules.CONDUCT_MAX,
                             "description": "Markdown; empty for none."},
+        "code_of_conduct_translation": {"type": "string", "maxLength": rules.CONDUCT_MAX,
+                                        "description": "Markdown; empty for none. " + _TRANSLATION_NOTE},
         "premoderated_kinds": {"type": "array",
                                "items": {"type": "string", "enum": KINDS}},
         "ideas_per_hour": LIMIT,
@@ -55,6 +66,7 @@ register_schema("CampaignRulesInput", {
 def serialize_rules(campaign, user):
     return {"campaign_id": campaign.id, **rules.rules_of(campaign),
             "code_of_conduct_html": campaign.code_of_conduct_html or "",
+            "code_of_conduct_translation_html": campaign.code_of_conduct_translation_html or "",
             "acceptance_needed": conduct.needs_acceptance(user, campaign)}
 
 
@@ -77,8 +89,9 @@ def get_campaign_rules(campaign):
                        "limits; the change is kept in the audit log.")
 @token_required
 def set_campaign_rules(campaign):
-    data = body(*_FIELDS)
+    data = body(*_FIELDS, *_OPTIONAL)
     code = data.text("code_of_conduct")
+    translation = data.text("code_of_conduct_translation")
     kinds = data.text_list("premoderated_kinds", _l("Choose staff, partner or customer."))
     data.require(*_FIELDS)
     data.check()
@@ -87,7 +100,7 @@ def set_campaign_rules(campaign):
         user, campaign_ref(campaign), code_of_conduct=code, premoderated_kinds=kinds,
         ideas_per_hour=data.raw("ideas_per_hour"),
         comments_per_minute=data.raw("comments_per_minute"),
-        flags_per_day=data.raw("flags_per_day"))
+        flags_per_day=data.raw("flags_per_day"), code_of_conduct_translation=translation)
     return serialize_rules(updated, user)
 
 

@@ -3,6 +3,7 @@ from app.api import bp
 from app.api.auth import current_user, token_required
 from app.api.openapi import nullable, operation, register_schema
 from app.api.schemas import KINDS
+from app.domain.accounts import SUPPORTED_LOCALES
 from app.models import Role
 
 register_schema("Me", {
@@ -19,7 +20,7 @@ register_schema("Me", {
         "department": nullable({"type": "string"}),
         "country": nullable({"type": "string", "minLength": 2, "maxLength": 2,
                              "description": "ISO 3166 two-letter code."}),
-        "locale": nullable({"type": "string", "enum": ["en", "zh_Hant"]}),
+        "locale": nullable({"type": "string", "enum": list(SUPPORTED_LOCALES)}),
         "timezone": nullable({"type": "string", "description": "IANA time zone name."}),
     },
 })

@@ -32,7 +32,7 @@ PASSWORD_MAX = 128
 NAME_MAX = 80
 DEPARTMENT_MAX = 80
 PAGE_MAX = 100_000
-SUPPORTED_LOCALES = ("en", "zh_Hant")
+SUPPORTED_LOCALES = ("en", "zh_Hant", "zh_Hans")
 # How long a mailed link works, and the salt that keeps each kind of link to its own use.
 REGISTRATION_LINK_MAX_AGE = timedelta(hours=24)
 PASSWORD_RESET_LINK_MAX_AGE = timedelta(hours=1)

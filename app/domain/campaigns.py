@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, true
 
-from app.domain import events, permissions
+from app.domain import events, languages, permissions
 from app.domain.audit import record_audit
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
@@ -17,7 +17,9 @@ from app.extensions import db
 from app.models import Campaign, CampaignAudience, ContentState, ParticipantKind, Phase, VotingMode
 
 TITLE_MAX = 160
+TITLE_MIN = 3
 QUESTION_MAX = 300
+QUESTION_MIN = 5
 DESCRIPTION_MAX = 20_000
 MAX_DURATION = timedelta(days=366)
 # How far back the scheduler looks for start or end times that passed unannounced.
@@ -166,10 +168,39 @@ def parse_voting_mode(value, errors):
         return None
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A campaign's title, question and description in the language other than its own."""
+
+    title: str = ""
+    question: str = ""
+    description: str = ""
+
+
+def _translation(errors, value):
+    """The cleaned translated texts (all optional; a title or question given is held to the
+    same lengths as the main one). Accepts a Translation or a dict (API)."""
+    if value is None:
+        return Translation()
+    if isinstance(value, dict):
+        unknown = set(value) - {"title", "question", "description"}
+        if unknown:
+            errors.add("translation", _l("This field is not recognised."))
+        value = Translation(**{k: v for k, v in value.items() if k not in unknown})
+    title = errors.text("title_translation", clean_line(value.title), max_length=TITLE_MAX,
+                        min_length=TITLE_MIN, required=False)
+    question = errors.text("question_translation", clean_line(value.question),
+                           max_length=QUESTION_MAX, min_length=QUESTION_MIN, required=False)
+    description = errors.text("description_translation", clean_block(value.description),
+                              max_length=DESCRIPTION_MAX, required=False)
+    return Translation(title or "", question or "", description or "")
+
+
 def _validated(title, question, description, starts_at, ends_at, audience, voting_mode):
     errors = FieldErrors()
-    title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=3)
-    question = errors.text("question", clean_line(question), max_length=QUESTION_MAX, min_length=5)
+    title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=TITLE_MIN)
+    question = errors.text("question", clean_line(question), max_length=QUESTION_MAX,
+                           min_length=QUESTION_MIN)
     description = errors.text("description", clean_block(description), max_length=DESCRIPTION_MAX,
                               required=False)
     starts_at = _as_utc(starts_at, errors, "starts_at")
@@ -188,18 +219,39 @@ def _validated(title, question, description, starts_at, ends_at, audience, votin
     if not kinds:
         errors.add("audience", _l("Choose at least one kind of participant."))
     voting_mode = parse_voting_mode(voting_mode, errors)
+    return errors, (title, question, description, starts_at, ends_at, kinds, voting_mode)
+
+
+def _validated_texts(errors, language, translation, title, question):
+    """The campaign's language ("en" or "zh"; None detects it from the title and question)
+    and its translation; raises every field error found so far."""
+    text = f"{title or ''} {question or ''}"
+    language = (languages.detect_language(text) if language is None
+                else languages.parse_language(errors, "language", language, allow_auto=False))
+    translation = _translation(errors, translation)
     errors.raise_if_any()
-    return title, question, description, starts_at, ends_at, kinds, voting_mode
+    return language, translation
+
+
+def _apply_texts(campaign, language, translation):
+    campaign.language = language
+    campaign.title_translation = translation.title
+    campaign.question_translation = translation.question
+    campaign.description_translation = translation.description
+    campaign.description_translation_html = render_markdown(translation.description)
 
 
 def create_campaign(actor, *, title, question, description="", starts_at, ends_at,
-                    audience, is_private=False, voting_mode=VotingMode.BOTH, public_leaderboard=True):
+                    audience, is_private=False, voting_mode=VotingMode.BOTH, public_leaderboard=True,
+                    language=None, translation=None):
     """Set up a new time-boxed campaign (admins only); ``public_leaderboard`` lets participants
-    see its dashboard of ideas."""
+    see its dashboard of ideas. ``language`` ("en", "zh"; None detects it) is the language of
+    the texts given; ``translation`` (a Translation) gives them in the other language."""
     if not permissions.can_create_campaign(actor):
         raise PermissionDenied()
-    title, question, description, starts_at, ends_at, kinds, voting_mode = _validated(
-        title, question, description, starts_at, ends_at, audience, voting_mode)
+    errors, values = _validated(title, question, description, starts_at, ends_at, audience, voting_mode)
+    title, question, description, starts_at, ends_at, kinds, voting_mode = values
+    language, translation = _validated_texts(errors, language, translation, title, question)
     campaign = Campaign(
         slug=_unique_slug(title), title=title, question=question, description=description,
         description_html=render_markdown(description), starts_at=starts_at, ends_at=ends_at,
@@ -207,6 +259,7 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
         public_leaderboard=bool(public_leaderboard),
         audience=[CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)],
     )
+    _apply_texts(campaign, language, translation)
     db.session.add(campaign)
     db.session.flush()
     record_audit(actor, "campaign.create", target_type="campaign", target_id=campaign.id,
@@ -216,7 +269,9 @@ def create_campaign(actor, *, title, question, description="", starts_at, ends_a
 
 
 def _audit_view(campaign):
-    return {"title": campaign.title, "question": campaign.question,
+    return {"title": campaign.title, "question": campaign.question, "language": campaign.language,
+            "title_translation": campaign.title_translation,
+            "question_translation": campaign.question_translation,
             "starts_at": campaign.starts_at.isoformat(), "ends_at": campaign.ends_at.isoformat(),
             "is_private": campaign.is_private, "voting_mode": campaign.voting_mode.value,
             "public_leaderboard": campaign.public_leaderboard,
@@ -224,21 +279,29 @@ def _audit_view(campaign):
 
 
 def update_campaign(actor, campaign_id, *, title, question, description, starts_at, ends_at,
-                    audience, is_private, voting_mode=None, public_leaderboard=None):
+                    audience, is_private, voting_mode=None, public_leaderboard=None, language=None,
+                    translation=None):
     """Change a campaign's texts, time-box, audience, voting mode and whether participants see
-    its dashboard (admins only; a ``voting_mode`` or ``public_leaderboard`` of None keeps it)."""
+    its dashboard (admins only; a ``voting_mode``, ``public_leaderboard``, ``language`` or
+    ``translation`` of None keeps it)."""
     campaign = get_campaign(actor, campaign_id)
     if not permissions.can_edit_campaign(actor, campaign):
         raise PermissionDenied()
-    title, question, description, starts_at, ends_at, kinds, voting_mode = _validated(
-        title, question, description, starts_at, ends_at, audience,
-        voting_mode if voting_mode is not None else campaign.voting_mode)
+    errors, values = _validated(title, question, description, starts_at, ends_at, audience,
+                                voting_mode if voting_mode is not None else campaign.voting_mode)
+    title, question, description, starts_at, ends_at, kinds, voting_mode = values
+    if translation is None:
+        translation = Translation(campaign.title_translation, campaign.question_translation,
+                                  campaign.description_translation)
+    language, translation = _validated_texts(errors, language or campaign.language, translation,
+                                             title, question)
     before = _audit_view(campaign)
     campaign.voting_mode = voting_mode
     if public_leaderboard is not None:
         campaign.public_leaderboard = bool(public_leaderboard)
     campaign.title, campaign.question, campaign.description = title, question, description
     campaign.description_html = render_markdown(description)
+    _apply_texts(campaign, language, translation)
     campaign.starts_at, campaign.ends_at, campaign.is_private = starts_at, ends_at, bool(is_private)
     campaign.audience = [CampaignAudience(kind=k) for k in sorted(kinds, key=lambda k: k.value)]
     db.session.flush()

@@ -20,7 +20,8 @@ def has_accepted(user, campaign) -> bool:
 
 def needs_acceptance(user, campaign) -> bool:
     """The campaign has a code of conduct this person has not accepted yet."""
-    return bool(campaign.code_of_conduct) and not has_accepted(user, campaign)
+    has_code = bool(campaign.code_of_conduct or campaign.code_of_conduct_translation)
+    return has_code and not has_accepted(user, campaign)
 
 
 def ensure_conduct_accepted(user, campaign, accept=False):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.domain import activity, campaigns, conduct, events, limits, permissions, ranking, search
+from app.domain import activity, campaigns, conduct, events, languages, limits, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.paging import Page
@@ -122,13 +122,20 @@ def parse_tags(raw, errors):
     return tags
 
 
-def _validated(title, body, tags):
+def _validated(title, body, tags, language=None, *, current_language=None):
+    """Cleaned title, body, tags and language. A ``language`` of None keeps
+    ``current_language`` (an edit that does not say), else "auto" detects it."""
     errors = FieldErrors()
     title = errors.text("title", clean_line(title), max_length=TITLE_MAX, min_length=TITLE_MIN)
     body = errors.text("body", clean_block(body), max_length=BODY_MAX)
     tags = parse_tags(tags, errors)
+    if language is None and current_language is not None:
+        language = current_language
+    else:
+        language = languages.parse_language(errors, "language", language,
+                                            text=f"{title or ''} {body or ''}")
     errors.raise_if_any()
-    return title, body, tags
+    return title, body, tags, language
 
 
 def _tag_rows(names):
@@ -154,8 +161,11 @@ def follow_idea_row(user_id, idea_id):
                                                           created_at=utcnow())
 
 
-def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_conduct=False):
+def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_conduct=False,
+                language=None):
     """Post a new idea to an open campaign the person takes part in; they follow it.
+
+    ``language`` is "en" or "zh" as the author marks it; None or "auto" detects it.
 
     The campaign's code of conduct must be accepted first (``accept_code_of_conduct``
     records it with the post); its pace limit applies; in a pre-moderated campaign the
@@ -163,12 +173,12 @@ def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_con
     """
     campaign = campaigns.get_campaign(user, campaign_id)
     campaigns.ensure_can_take_part(user, campaign)
-    title, body, tag_names = _validated(title, body, tags)
+    title, body, tag_names, language = _validated(title, body, tags, language)
     conduct.ensure_conduct_accepted(user, campaign, accept_code_of_conduct)
     limits.ensure_within_limit(user, campaign, limits.IDEAS)
     now = utcnow()
     idea = Idea(campaign_id=campaign.id, author_id=user.id, title=title, body=body,
-                body_html=render_markdown(body), created_at=now,
+                body_html=render_markdown(body), language=language, created_at=now,
                 trending=trending_increment(WEIGHT_NEW_IDEA, now), best_score=campaign.best_share,
                 content_state=campaigns.initial_content_state(user, campaign))
     idea.tags = _tag_rows(tag_names)
@@ -196,23 +206,31 @@ def count_published(campaign_id, delta):
                        .values(idea_count=Campaign.idea_count + delta))
 
 
-def edit_idea(user, idea_id, *, title, body, tags=None):
-    """The author changes an idea while its campaign is open; the earlier text is kept."""
+def edit_idea(user, idea_id, *, title, body, tags=None, language=None):
+    """The author changes an idea while its campaign is open; the earlier text is kept.
+    ``language`` None keeps the idea's language; "auto" detects it again."""
     idea = get_idea(user, idea_id)
     if not permissions.can_edit_idea(user, idea):
         raise PermissionDenied(_l("Only the author can edit this idea."), code="not_author")
     campaigns.ensure_open(idea.campaign)
-    apply_idea_edit(user, idea, title, body, tags)
+    apply_idea_edit(user, idea, title, body, tags, language)
     db.session.commit()
     return idea
 
 
-def apply_idea_edit(editor, idea, title, body, tags):
+def apply_idea_edit(editor, idea, title, body, tags, language=None):
     """Validate and write a new version of an idea, inside the caller's transaction.
     Returns False (and writes nothing) when nothing changed."""
-    title, body, tag_names = _validated(title, body, tags)
+    title, body, tag_names, language = _validated(title, body, tags, language,
+                                                  current_language=idea.language)
     if (title, body, tag_names) == (idea.title, idea.body, [t.name for t in idea.tags]):
-        return False
+        if language == idea.language:
+            return False
+        idea.language = language  # the language alone is no new version of the text
+        events.record_campaign_event(idea.campaign_id, "idea.edited", idea_summary(idea),
+                                     idea_id=idea.id, visibility=stream_visibility(idea))
+        return True
+    idea.language = language
     now = utcnow()
     idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
     if tag_names != [t.name for t in idea.tags]:
@@ -235,7 +253,7 @@ def idea_summary(idea) -> dict:
     """What every viewer of a campaign may know of an idea, as plain data for live updates."""
     return {
         "id": idea.id, "campaign_id": idea.campaign_id, "title": idea.title,
-        "body_html": idea.body_html, "tags": [t.name for t in idea.tags],
+        "body_html": idea.body_html, "language": idea.language, "tags": [t.name for t in idea.tags],
         "author": {"id": idea.author_id, "display_name": idea.author.display_name,
                    "kind": idea.author.kind.value},
         "up_count": idea.up_count, "down_count": idea.down_count, "score": idea.score,
@@ -483,10 +501,11 @@ def list_ideas_by_author(viewer, author_id, limit=50):
 
 
 def patch_idea(user, idea_id, changes):
-    """Edit some of an idea's fields (``changes`` holds any of title, body, tags); the
-    fields left out keep their current values. Same rules as edit_idea."""
+    """Edit some of an idea's fields (``changes`` holds any of title, body, tags, language);
+    the fields left out keep their current values. Same rules as edit_idea."""
     idea = get_idea(user, idea_id)
-    current = {"title": idea.title, "body": idea.body, "tags": [t.name for t in idea.tags]}
+    current = {"title": idea.title, "body": idea.body, "tags": [t.name for t in idea.tags],
+               "language": idea.language}
     unknown = set(changes) - set(current)
     if unknown:
         raise TypeError(f"patch_idea got unknown fields: {sorted(unknown)}")

@@ -53,7 +53,8 @@ def _reviews_started(campaign_id) -> bool:
 
 
 def set_review_criteria(actor, campaign_id, criteria):
-    """Replace a campaign's scorecard: ``criteria`` is a list of ``{"name", "weight"}``.
+    """Replace a campaign's scorecard: ``criteria`` is a list of ``{"name", "weight"}``, each
+    with an optional ``"name_translation"`` (the name in the campaign's other language).
 
     Until the first review arrives; after that the scorecard is fixed, so every review of
     a campaign is scored on the same lines.
@@ -70,6 +71,12 @@ def set_review_criteria(actor, campaign_id, criteria):
     for position, item in enumerate(criteria if isinstance(criteria, (list, tuple)) else []):
         name = clean_line(item.get("name") if isinstance(item, dict) else None)
         weight = item.get("weight") if isinstance(item, dict) else None
+        translation = item.get("name_translation") if isinstance(item, dict) else None
+        if translation is not None and not isinstance(translation, str):
+            errors.add("criteria", _l("Give this field as text."))
+        translation = clean_line(translation) if isinstance(translation, str) else ""
+        if len(translation) > NAME_MAX:
+            errors.add("criteria", _l("Give each criterion a name of at most %(n)d characters.", n=NAME_MAX))
         if not name or len(name) > NAME_MAX:
             errors.add("criteria", _l("Give each criterion a name of at most %(n)d characters.", n=NAME_MAX))
         elif name.lower() in names:
@@ -77,19 +84,19 @@ def set_review_criteria(actor, campaign_id, criteria):
         names.add(name.lower())
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= WEIGHT_MAX:
             errors.add("criteria", _l("Give each criterion a weight above 0 and at most %(n)d.", n=WEIGHT_MAX))
-        rows.append((position, name, weight))
+        rows.append((position, name, translation, weight))
     errors.raise_if_any()
     if _reviews_started(campaign.id):
         raise Conflict(_l("Reviews have started: the scorecard can no longer change."),
                        code="reviews_started")
     before = [{"name": c.name, "weight": c.weight} for c in list_criteria(campaign.id)]
     db.session.execute(delete(ReviewCriterion).where(ReviewCriterion.campaign_id == campaign.id))
-    for position, name, weight in rows:
-        db.session.add(ReviewCriterion(campaign_id=campaign.id, name=name, weight=float(weight),
-                                       position=position))
+    for position, name, translation, weight in rows:
+        db.session.add(ReviewCriterion(campaign_id=campaign.id, name=name, name_translation=translation,
+                                       weight=float(weight), position=position))
     audit.record_audit(actor, "review.criteria", target_type="campaign", target_id=campaign.id,
                        campaign_id=campaign.id, before={"criteria": before},
-                       after={"criteria": [{"name": n, "weight": float(w)} for _, n, w in rows]})
+                       after={"criteria": [{"name": n, "weight": float(w)} for _, n, _t, w in rows]})
     db.session.commit()
     return list_criteria(campaign.id)
 

@@ -14,6 +14,7 @@ CONDUCT_MAX = 20_000
 
 def rules_of(campaign) -> dict:
     return {"code_of_conduct": campaign.code_of_conduct,
+            "code_of_conduct_translation": campaign.code_of_conduct_translation,
             "premoderated_kinds": sorted(k.value for k in campaign.premoderated_kinds),
             **limits.limits_of(campaign)}
 
@@ -27,14 +28,21 @@ def _whole(errors, name, value):
 
 
 def update_campaign_rules(actor, campaign_id, *, code_of_conduct, premoderated_kinds,
-                          ideas_per_hour, comments_per_minute, flags_per_day):
-    """Set a campaign's code of conduct, pre-moderated kinds and pace limits; audited."""
+                          ideas_per_hour, comments_per_minute, flags_per_day,
+                          code_of_conduct_translation=None):
+    """Set a campaign's code of conduct, pre-moderated kinds and pace limits; audited.
+    ``code_of_conduct_translation`` is the code in the campaign's other language (None keeps
+    it); participants accept whichever they read, once."""
     campaign = campaigns.get_campaign(actor, campaign_id)
     if not permissions.can_set_campaign_rules(actor, campaign):
         raise PermissionDenied()
     errors = FieldErrors()
     conduct = errors.text("code_of_conduct", clean_block(code_of_conduct or ""),
                           max_length=CONDUCT_MAX, required=False)
+    if code_of_conduct_translation is None:
+        code_of_conduct_translation = campaign.code_of_conduct_translation
+    translation = errors.text("code_of_conduct_translation", clean_block(code_of_conduct_translation),
+                              max_length=CONDUCT_MAX, required=False) or ""
     kinds = set()
     for value in premoderated_kinds or ():
         try:
@@ -48,6 +56,8 @@ def update_campaign_rules(actor, campaign_id, *, code_of_conduct, premoderated_k
     errors.raise_if_any()
     before = rules_of(campaign)
     campaign.code_of_conduct, campaign.code_of_conduct_html = conduct, render_markdown(conduct)
+    campaign.code_of_conduct_translation = translation
+    campaign.code_of_conduct_translation_html = render_markdown(translation)
     campaign.premoderation = [CampaignPremoderation(kind=k) for k in sorted(kinds, key=lambda k: k.value)]
     for field, value in numbers.items():
         setattr(campaign, field, value)

@@ -34,7 +34,8 @@ ROLE_STRENGTH = (Role.ADMIN, Role.MODERATOR, Role.EXECUTIVE, Role.PARTICIPANT)
 DEFAULT_CLAIMS = {"name": "name", "email": "email", "department": "department", "country": "country",
                   "locale": "locale", "timezone": "zoneinfo", "groups": "groups"}
 # Languages a provider may send (BCP 47 or POSIX), and the interface language each means here.
-LOCALE_ALIASES = {"en": "en", "zh-hant": "zh_Hant", "zh-tw": "zh_Hant", "zh-hk": "zh_Hant", "zh-mo": "zh_Hant"}
+LOCALE_ALIASES = {"en": "en", "zh-hant": "zh_Hant", "zh-tw": "zh_Hant", "zh-hk": "zh_Hant", "zh-mo": "zh_Hant",
+                  "zh": "zh_Hans", "zh-hans": "zh_Hans", "zh-cn": "zh_Hans", "zh-sg": "zh_Hans"}
 
 
 class SignInRefused(DomainError):

@@ -4,7 +4,7 @@ from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultip
                      TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms.common import kind_choices, voting_mode_choices
+from app.forms.common import content_language_choices, kind_choices, voting_mode_choices
 
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -18,6 +18,12 @@ class CampaignForm(FlaskForm):
     title = StringField(_l("Title"))
     question = StringField(_l("Question"))
     description = TextAreaField(_l("Description (Markdown)"))
+    # campaigns.create_campaign judges the value (en or zh).
+    language = SelectField(_l("Language of these texts"), choices=content_language_choices(),
+                           validate_choice=False)
+    title_translation = StringField(_l("Title in the other language"))
+    question_translation = StringField(_l("Question in the other language"))
+    description_translation = TextAreaField(_l("Description in the other language (Markdown)"))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_LOCAL_FORMATS)
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_LOCAL_FORMATS)
     audience = CheckboxesField(_l("Who may take part"), choices=kind_choices(), validate_choice=False)

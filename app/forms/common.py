@@ -4,12 +4,22 @@ from wtforms import SelectChoice
 
 from app.domain.accounts import SUPPORTED_LOCALES
 
-LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文"}
+# Each language named in itself, so a reader finds theirs whatever the page speaks.
+LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文", "zh_Hans": "简体中文"}
 
 
 def language_choices(blank=None):
     choices = [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LOCALES]
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def content_language_choices(auto=None):
+    """English or Chinese (one Chinese for both scripts), each named in itself; ``auto``
+    labels a first choice that lets the jam detect the language."""
+    from app.domain.languages import AUTO, SELF_NAMES
+
+    choices = [SelectChoice(code, name) for code, name in SELF_NAMES.items()]
+    return ([SelectChoice(AUTO, auto)] if auto is not None else []) + choices
 
 
 def kind_choices():

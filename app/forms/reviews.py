@@ -6,6 +6,7 @@ from wtforms.form import Form
 
 class CriterionRow(Form):
     name = StringField(_l("Criterion"))
+    name_translation = StringField(_l("In the other language"))
     weight = FloatField(_l("Weight"), default=1)
 
 

@@ -57,6 +57,15 @@ class Campaign(db.Model):
     # Whether participants see the campaign's dashboard of ideas (leaderboard, rising ideas,
     # totals); moderators, executives and admins always see all of it.
     public_leaderboard: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The language of the texts above ("en" or "zh"); the *_translation fields hold the same
+    # texts in the other one, empty when not given (domain.languages.campaign_text).
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    title_translation: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    question_translation: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    description_translation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description_translation_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    code_of_conduct_translation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    code_of_conduct_translation_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     voting_mode: Mapped[VotingMode] = mapped_column(enum_column(VotingMode), default=VotingMode.BOTH,
                                                     server_default=VotingMode.BOTH.value)
 

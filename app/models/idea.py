@@ -30,6 +30,8 @@ class Idea(db.Model):
     title: Mapped[str] = mapped_column(String(160))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # "en" or "zh": what its author marked, else detected from its words (domain.languages).
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
     edited_at = mapped_column(UTCDateTime)
     # Kept up to date by the domain layer in the same transaction as the rows they count.

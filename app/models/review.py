@@ -15,6 +15,8 @@ class ReviewCriterion(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
+    # The name in the campaign's other language (domain.languages.criterion_name); may be empty.
+    name_translation: Mapped[str] = mapped_column(String(80), default="", server_default="")
     weight: Mapped[float] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import ratelimits
-from app.domain import campaigns, ideas, permissions, themes
+from app.domain import campaigns, ideas, languages, permissions, themes
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.campaigns import CampaignForm, ExtendForm, PhaseForm
 from app.forms.ideas import IdeaForm
@@ -55,7 +55,8 @@ def post_idea(slug):
     try:
         idea = ideas.submit_idea(current_user, campaign.id, title=form.title.data,
                                  body=form.body.data, tags=form.tags.data,
-                                 accept_code_of_conduct=form.accept_code_of_conduct.data)
+                                 accept_code_of_conduct=form.accept_code_of_conduct.data,
+                                 language=form.language.data)
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_campaign(campaign, idea_form=form, status=error.status)
@@ -121,7 +122,10 @@ def _campaign_fields(form):
                 description=form.description.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), audience=form.audience.data or [],
                 is_private=form.is_private.data, voting_mode=form.voting_mode.data,
-                public_leaderboard=form.public_leaderboard.data)
+                public_leaderboard=form.public_leaderboard.data, language=form.language.data,
+                translation=campaigns.Translation(
+                    form.title_translation.data or "", form.question_translation.data or "",
+                    form.description_translation.data or ""))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -129,7 +133,8 @@ def _campaign_fields(form):
 def new():
     if not permissions.can_create_campaign(current_user):
         abort(403)
-    form = (CampaignForm(audience=["staff"], public_leaderboard=True) if request.method == "GET"
+    form = (CampaignForm(audience=["staff"], public_leaderboard=True,
+                         language=languages.reader_language()) if request.method == "GET"
             else CampaignForm())
     if not form.validate_on_submit():
         return _render_form(form, None, 422 if form.is_submitted() else 200)
@@ -165,4 +170,7 @@ def _form_data(campaign):
             "description": campaign.description, "starts_at": utc_to_local(campaign.starts_at),
             "ends_at": utc_to_local(campaign.ends_at),
             "audience": [k.value for k in campaign.audience_kinds], "is_private": campaign.is_private,
-            "voting_mode": campaign.voting_mode.value, "public_leaderboard": campaign.public_leaderboard}
+            "voting_mode": campaign.voting_mode.value, "public_leaderboard": campaign.public_leaderboard,
+            "language": campaign.language, "title_translation": campaign.title_translation,
+            "question_translation": campaign.question_translation,
+            "description_translation": campaign.description_translation}

@@ -62,14 +62,14 @@ def edit(idea_id):
     idea = ideas.get_idea(current_user, idea_id)
     if not permissions.can_edit_idea(current_user, idea):
         abort(403)
-    form = IdeaForm(data={"title": idea.title, "body": idea.body,
+    form = IdeaForm(data={"title": idea.title, "body": idea.body, "language": idea.language,
                           "tags": ", ".join(t.name for t in idea.tags)})
     context = {"form": form, "idea": idea, "title_max": ideas.TITLE_MAX, "body_max": ideas.BODY_MAX}
     if not form.validate_on_submit():
         return render_template("ideas/edit.html", **context), (422 if form.is_submitted() else 200)
     try:
         ideas.edit_idea(current_user, idea.id, title=form.title.data, body=form.body.data,
-                        tags=form.tags.data)
+                        tags=form.tags.data, language=form.language.data)
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_template("ideas/edit.html", **context), error.status

@@ -44,9 +44,11 @@ def move(slug):
 def criteria(slug):
     board_ = reviews.get_board(current_user, slug)
     form = CriteriaForm() if request.method == "POST" else CriteriaForm(
-        formdata=None, data={"rows": [{"name": c.name, "weight": c.weight} for c in board_.criteria]})
+        formdata=None, data={"rows": [{"name": c.name, "name_translation": c.name_translation, "weight": c.weight}
+                                 for c in board_.criteria]})
     if request.method == "POST" and form.validate_on_submit():
-        rows = [{"name": row.form.name.data, "weight": row.form.weight.data}
+        rows = [{"name": row.form.name.data, "name_translation": row.form.name_translation.data or "",
+                 "weight": row.form.weight.data}
                 for row in form.rows if (row.form.name.data or "").strip()]
         try:
             reviews.set_review_criteria(current_user, board_.campaign.id, rows)

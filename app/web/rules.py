@@ -26,7 +26,8 @@ def edit(slug):
             current_user, campaign.id, code_of_conduct=form.code_of_conduct.data,
             premoderated_kinds=form.premoderated_kinds.data or [],
             ideas_per_hour=form.ideas_per_hour.data, comments_per_minute=form.comments_per_minute.data,
-            flags_per_day=form.flags_per_day.data)
+            flags_per_day=form.flags_per_day.data,
+            code_of_conduct_translation=form.code_of_conduct_translation.data or "")
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_template("campaigns/rules.html", form=form, campaign=campaign), error.status

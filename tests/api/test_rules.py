@@ -37,6 +37,7 @@ def test_anyone_who_sees_the_campaign_reads_its_rules(api, campaign):
     assert response.status_code == 200
     assert response.get_json() == {
         "campaign_id": campaign.id, "code_of_conduct": "", "code_of_conduct_html": "",
+        "code_of_conduct_translation": "", "code_of_conduct_translation_html": "",
         "acceptance_needed": False, "premoderated_kinds": [],
         "ideas_per_hour": campaign.limit_ideas_per_hour,
         "comments_per_minute": campaign.limit_comments_per_minute,

@@ -124,12 +124,14 @@ def test_newcomer_registers_posts_comments_votes_and_switches_language(page, liv
     expect(page.get_by_role("region", name=re.compile(r"^Comments"))
            .get_by_role("listitem").filter(has_text=comment)).to_be_visible()
 
-    # Switch the interface language to Traditional Chinese with the language switcher.
+    # Switch the interface language to Traditional Chinese with the header's language menu.
+    page.get_by_role("banner").locator(".language-menu summary").click()
     english_button = page.get_by_role("button", name="English")
     chinese_button = page.get_by_role("button", name="繁體中文")
     expect(english_button).to_have_attribute("aria-pressed", "true")
     chinese_button.click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    page.get_by_role("banner").locator(".language-menu summary").click()
     expect(page.get_by_role("button", name="繁體中文")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("heading", level=1, name=other_title)).to_be_visible()  # same page
     if os.path.exists(CATALOGUE_MO):

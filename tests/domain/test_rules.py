@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEntry, ConductAcceptance, Idea, Role
 from tests import factories as f
 
-DEFAULTS = dict(code_of_conduct="", premoderated_kinds=[], ideas_per_hour=10,
+DEFAULTS = dict(code_of_conduct="", code_of_conduct_translation="", premoderated_kinds=[], ideas_per_hour=10,
                 comments_per_minute=5, flags_per_day=20)
 
 
@@ -82,6 +82,7 @@ def test_new_accounts_get_half_the_allowance_and_moderators_none_of_the_limits(c
 @pytest.mark.parametrize("field, value", [
     ("ideas_per_hour", 0), ("comments_per_minute", 1001), ("flags_per_day", "ten"),
     ("premoderated_kinds", ["robots"]), ("code_of_conduct", "x" * (rules.CONDUCT_MAX + 1)),
+    ("code_of_conduct_translation", "x" * (rules.CONDUCT_MAX + 1)),
 ])
 def test_bad_rules_change_nothing(campaign, moderator, field, value):
     set_rules(moderator, campaign)

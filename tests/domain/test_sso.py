@@ -59,6 +59,7 @@ def test_the_strongest_role_wins_and_unusable_values_are_left_out(provider):
     assert entry.role is Role.ADMIN and entry.kind is ParticipantKind.PARTNER
     assert (entry.country, entry.locale, entry.timezone) == (None, None, None)
     assert sso.read_directory_entry(provider, claims(roles=[])).role is Role.PARTICIPANT
+    assert sso.read_directory_entry(provider, claims(locale="zh-CN")).locale == "zh_Hans"
 
 
 def test_without_role_groups_the_jams_own_roles_stay(app):

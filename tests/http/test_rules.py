@@ -24,7 +24,7 @@ def test_moderators_set_a_campaigns_rules(client, campaign, moderator, login):
     response = client.post(f"/c/{campaign.slug}/rules", data=RULES)
     assert response.status_code == 302 and response.headers["Location"] == f"/c/{campaign.slug}"
     saved = db.session.get(Campaign, campaign.id)
-    assert rules.rules_of(saved) == {"code_of_conduct": "Be **kind**. No selling.",
+    assert rules.rules_of(saved) == {"code_of_conduct": "Be **kind**. No selling.", "code_of_conduct_translation": "",
                                      "premoderated_kinds": ["customer", "partner"],
                                      "ideas_per_hour": 3, "comments_per_minute": 2, "flags_per_day": 7}
     page = text_of(client.get(f"/c/{campaign.slug}/rules"))
