@@ -5,7 +5,7 @@ provider's name and subject id, the user they are linked to, the refresh token t
 groups with, and the groups as last seen. Nothing to fill: identities appear at sign-in.
 
 Revision ID: 0018
-Revises: 0009
+Revises: 0015
 Create Date: 2026-12-01 21:48:51.725290
 
 """
@@ -17,7 +17,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0009'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
