@@ -416,8 +416,10 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
 
 def top_ideas(campaign_id, sort, limit):
     """The first ``limit`` published ideas of a campaign in a sort, without counting the rest
-    (the caller checked the viewer may see the campaign)."""
-    return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause())
+    (the caller checked the viewer may see the campaign). Ideas merged into another are left
+    out: their votes went to the idea they joined, which stands for them on a leaderboard."""
+    return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause(),
+                                                 Idea.merged_into_id.is_(None))
                               .order_by(*_ORDER[sort]).limit(limit)).all()
 
 
