@@ -68,6 +68,17 @@ def published_clause():
     return Idea.content_state == ContentState.PUBLISHED
 
 
+def visible_ideas_clause(user):
+    """A SQL condition selecting the ideas ``user`` may see now (mirrors
+    permissions.can_view_idea); the query must join the idea's Campaign."""
+    condition = campaigns.visible_campaigns_clause(user)
+    if permissions.is_moderator(user):
+        return condition
+    if permissions.is_authenticated(user):
+        return condition & (published_clause() | (Idea.author_id == user.id))
+    return condition & published_clause()
+
+
 def stream_visibility(post):
     """Entries about a pending or hidden post go to moderators only."""
     return (EventVisibility.PUBLIC if post.content_state is ContentState.PUBLISHED
@@ -252,8 +263,7 @@ def get_idea(user, idea_id):
     """An idea the person may see (its campaign visible), or NotFound."""
     idea_id = parse_id(idea_id)
     idea = db.session.get(Idea, idea_id) if idea_id is not None else None
-    if (idea is None or not permissions.can_view_campaign(user, idea.campaign)
-            or not permissions.can_see_post(user, idea)):
+    if idea is None or not permissions.can_view_idea(user, idea):
         raise NotFound(_l("We could not find that idea."))
     return idea
 
