@@ -47,7 +47,7 @@ def _inside_viewport(page, locator):
 
 
 def _entries(page):
-    links = page.locator(".notification-panel [data-notification-id]")
+    links = page.locator(".notification-panel li a")
     return [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href")) for i in range(links.count())]
 
 
@@ -67,7 +67,7 @@ def test_live_notifications_read_as_after_a_reload_on_every_screen(sized_page, l
 
     page.locator(".notification-menu summary").click()
     panel = page.locator(".notification-panel")
-    expect(panel.locator("[data-notification-id]")).to_have_count(2)
+    expect(panel.locator("li a")).to_have_count(2)
     _inside_viewport(page, panel)
     live = _entries(page)
     assert "A moderator warned you: Mind the code of conduct." == live[0][0]
@@ -78,7 +78,7 @@ def test_live_notifications_read_as_after_a_reload_on_every_screen(sized_page, l
     page.reload()
     expect(badge).to_be_hidden()
     page.locator(".notification-menu summary").click()
-    expect(panel.locator("[data-notification-id]")).to_have_count(2)
+    expect(panel.locator("li a")).to_have_count(2)
     assert _entries(page) == live
     _inside_viewport(page, panel)
     all_link = panel.get_by_role("link", name="All notifications")
@@ -86,7 +86,7 @@ def test_live_notifications_read_as_after_a_reload_on_every_screen(sized_page, l
     all_link.click()
     expect(page).to_have_url(f"{live_jam.base_url}/notifications")
     expect(page.locator(".notifications-page")).to_contain_text("A moderator warned you: Mind the code of conduct.")
-    page.locator(".notifications-page [data-notification-id]").first.click()
+    page.locator(".notifications-page li a").first.click()
     expect(page).to_have_url(f"{live_jam.base_url}/notifications#notification-{_first_id(live_jam, author_id)}")
 
 
