@@ -22,6 +22,7 @@ from app.domain import (accounts, api_tokens, campaigns, comparisons, duplicates
 from app.domain.errors import DomainError
 from app.domain.validation import parse_id
 from app.extensions import db, socketio
+from app.web import notifications as notification_pages
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,10 @@ def deliver(kind, data):
             for moderators in (False, True):
                 _safe_close_room(campaign_room(data["campaign_id"], moderators))
     elif kind == "personal":
-        _safe_emit(data["kind"], data["payload"], user_room(data["user_id"]))
+        # Checked against what the person may see now and worded for them, just before sending.
+        message = notification_pages.live_message(data["user_id"], data["kind"], data["payload"])
+        if message is not None:
+            _safe_emit(data["kind"], message, user_room(data["user_id"]))
     elif kind == "votes.changed":
         with _dirty_lock:
             _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])

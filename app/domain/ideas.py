@@ -68,6 +68,17 @@ def published_clause():
     return Idea.content_state == ContentState.PUBLISHED
 
 
+def visible_ideas_clause(user):
+    """A SQL condition selecting the ideas ``user`` may see now (mirrors
+    permissions.can_view_idea); the query must join the idea's Campaign."""
+    condition = campaigns.visible_campaigns_clause(user)
+    if permissions.is_moderator(user):
+        return condition
+    if permissions.is_authenticated(user):
+        return condition & (published_clause() | (Idea.author_id == user.id))
+    return condition & published_clause()
+
+
 def stream_visibility(post):
     """Entries about a pending or hidden post go to moderators only."""
     return (EventVisibility.PUBLIC if post.content_state is ContentState.PUBLISHED
@@ -270,8 +281,7 @@ def get_idea(user, idea_id):
     """An idea the person may see (its campaign visible), or NotFound."""
     idea_id = parse_id(idea_id)
     idea = db.session.get(Idea, idea_id) if idea_id is not None else None
-    if (idea is None or not permissions.can_view_campaign(user, idea.campaign)
-            or not permissions.can_see_post(user, idea)):
+    if idea is None or not permissions.can_view_idea(user, idea):
         raise NotFound(_l("We could not find that idea."))
     return idea
 
@@ -434,8 +444,10 @@ def list_ideas(user, campaign_id, *, sort=None, tag=None, q=None, page=1, per_pa
 
 def top_ideas(campaign_id, sort, limit):
     """The first ``limit`` published ideas of a campaign in a sort, without counting the rest
-    (the caller checked the viewer may see the campaign)."""
-    return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause())
+    (the caller checked the viewer may see the campaign). Ideas merged into another are left
+    out: their votes went to the idea they joined, which stands for them on a leaderboard."""
+    return db.session.scalars(select(Idea).where(Idea.campaign_id == campaign_id, published_clause(),
+                                                 Idea.merged_into_id.is_(None))
                               .order_by(*_ORDER[sort]).limit(limit)).all()
 
 

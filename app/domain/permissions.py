@@ -110,6 +110,13 @@ def can_see_post(user, post) -> bool:
     return post.content_state is ContentState.PUBLISHED or can_see_unpublished(user, post)
 
 
+def can_view_idea(user, idea) -> bool:
+    """An idea's page, and every word of it shown elsewhere (notifications, live messages): its
+    campaign visible to the person now, and the idea published or theirs to see. Asked when
+    something is shown or sent, never remembered from when it was subscribed."""
+    return can_view_campaign(user, idea.campaign) and can_see_post(user, idea)
+
+
 def can_flag(user, post) -> bool:
     """Anyone signed in may flag what they can see, except their own posts."""
     return is_authenticated(user) and post.author_id != user.id

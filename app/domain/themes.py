@@ -101,15 +101,46 @@ def _summaries(campaign, rows):
     shown = {idea.id: idea for idea in db.session.execute(
         select(Idea.id, Idea.title, Idea.up_count, Idea.down_count, Idea.score, Idea.best_score)
         .where(Idea.id.in_(wanted), Idea.campaign_id == campaign.id, suggestable_clause()))} if wanted else {}
+    sizes = _visible_sizes(theme_ids)
+    words = _visible_words(campaign, [theme for theme in rows if sizes.get(theme.id, 0) < theme.size])
     summaries = []
     for theme in rows:
+        if not sizes.get(theme.id):
+            continue  # every idea of the theme was hidden or merged away since the last refresh
         best = sorted((shown[i] for i in theme.top_idea_ids or [] if i in shown),
                       key=lambda idea: (-idea.best_score, -idea.id))
+        terms, label = list(theme.terms or []), theme.label
+        if theme.id in words:
+            terms = [term for term in terms if term.lower() in words[theme.id]]
+            label = " · ".join(terms[:clustering.LABEL_TERMS])
         summaries.append(ThemeSummary(
-            id=theme.id, campaign_id=theme.campaign_id, name=theme.display_name, label=theme.label,
-            named=bool(theme.name), terms=list(theme.terms or []), size=theme.size,
+            id=theme.id, campaign_id=theme.campaign_id, name=theme.name or label, label=label,
+            named=bool(theme.name), terms=terms, size=sizes[theme.id],
             growth_last_hour=growth.get(theme.id, 0), top_ideas=best[:TOP_IDEAS]))
     return summaries
+
+
+def _visible_sizes(theme_ids):
+    """How many ideas each theme holds that everyone may still see: one hidden, merged or
+    sent back for approval since the last refresh no longer counts."""
+    return dict(db.session.execute(
+        select(ThemeIdea.theme_id, func.count()).join(Idea, Idea.id == ThemeIdea.idea_id)
+        .where(ThemeIdea.theme_id.in_(theme_ids), suggestable_clause())
+        .group_by(ThemeIdea.theme_id)).all())
+
+
+def _visible_words(campaign, withdrawn_from):
+    """For themes that lost an idea since the last refresh: the lowercased text of the ideas
+    they still show, so that their words (label and terms, worked out when the lost idea
+    was still there) keep only those that someone may still read. {theme id: text}"""
+    if not withdrawn_from:
+        return {}
+    texts = {theme.id: [] for theme in withdrawn_from}
+    for theme_id, title, body in db.session.execute(
+            select(ThemeIdea.theme_id, Idea.title, Idea.body).join(Idea, Idea.id == ThemeIdea.idea_id)
+            .where(ThemeIdea.theme_id.in_(texts), Idea.campaign_id == campaign.id, suggestable_clause())):
+        texts[theme_id].append(f"{title}\n{body}".lower())
+    return {theme_id: "\n".join(parts) for theme_id, parts in texts.items()}
 
 
 def get_theme(viewer, theme_id):

@@ -198,6 +198,8 @@ def test_every_operation_answers_as_documented(api, admin, document):
     api.patch(f"/api/v1/themes/{listed[0]['id']}", token=moderator_token, json={"name": "Plain bills"})
     api.post(f"/api/v1/themes/{listed[1]['id']}/merge", token=moderator_token, json={"into": listed[0]["id"]})
     api.get(t + "/duplicates?limit=5", token=moderator_token)
+    api.get("/api/v1/notifications", token=author_token)
+    api.post("/api/v1/notifications/read", token=author_token)
 
     succeeded = {(path, method) for path, method, status in api.checked if status < 300}
     operations = {(path, method.upper()) for path, item in document["paths"].items()

@@ -24,7 +24,9 @@ LIMITS = {
     "API idea list": 7,
     "API comment threads": 10,
     "vote POST": 22,
-    "comment POST": 26,
+    # A comment's notification is read again, checked and worded for its reader just before it
+    # is sent live (the reader, the notification and its idea, the unread count): a fixed 8.
+    "comment POST": 34,
 }
 
 PATHS = {

@@ -292,32 +292,6 @@
   // A quiet stream may hide a lost message (say, while the message queue was down): check now and then.
   setInterval(() => { if (socket.connected) catchUp(); }, 30000);
 
-  // --- notifications ----------------------------------------------------------------------
-  const unread = document.querySelector("[data-unread-count]");
-  socket.on("notification", (note) => {
-    if (unread) {
-      const count = Number(unread.dataset.count || 0) + 1;
-      unread.dataset.count = String(count);
-      unread.textContent = String(count);
-      unread.hidden = false;
-    }
-    const list = document.querySelector("[data-notification-list]");
-    if (list) {
-      const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = note.comment_id ? `/ideas/${note.idea_id}#comment-${note.comment_id}` : `/ideas/${note.idea_id}`;
-      const template = { reply_to_my_comment: list.dataset.reply, status_changed: list.dataset.status }[note.kind]
-        || list.dataset.comment;
-      link.textContent = (template || "{actor}: {idea}").replace("{actor}", note.actor).replace("{idea}", note.idea_title);
-      item.append(link);
-      list.prepend(item);
-      list.querySelector("[data-no-notifications]")?.remove();
-    }
-  });
-  socket.on("notifications.read", () => {
-    if (unread) { unread.dataset.count = "0"; unread.hidden = true; }
-  });
-
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-show-new-ideas]");
     if (button) {
