@@ -1,4 +1,7 @@
 """Choices and fields shared by several forms."""
+import zoneinfo
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -10,6 +13,15 @@ LANGUAGE_NAMES = {"en": "English", "zh_Hant": "繁體中文"}
 def language_choices(blank=None):
     choices = [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LOCALES]
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+@lru_cache(maxsize=1)
+def timezone_names():
+    return sorted(zoneinfo.available_timezones())
+
+
+def timezone_choices():
+    return [SelectChoice("", _l("Server default"))] + [SelectChoice(n) for n in timezone_names()]
 
 
 def kind_choices():

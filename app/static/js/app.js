@@ -367,7 +367,14 @@
     if (title.value || text.value) later(); // the form came back with an error: words are in
   }
 
+  // The shortcuts listen from the moment this script runs; the form says so, for people
+  // and tests that must not press a key into a page whose script is still on its way.
+  function markShortcutsReady(root) {
+    for (const form of root.querySelectorAll("form[data-compare]")) form.dataset.keysReady = "1";
+  }
+
   function enhance(root) {
+    markShortcutsReady(root);
     enhanceSimilarIdeas(root);
     enhanceBoard(root);
     enhanceBackwardForms(root);
@@ -379,7 +386,25 @@
   // live.js swaps in fresh content and asks for it to be enhanced again.
   window.IdeaJam = { enhance };
 
+  // --- the reader's time zone ------------------------------------------------------------
+  // The browser's zone goes into a cookie that the server reads for visitors and for people
+  // who did not choose one (pages without JavaScript use the stored or default zone, and
+  // say which). A registration form's zone menu starts at it.
+  function rememberZone() {
+    let zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { zone = ""; }
+    if (!zone || !/^[A-Za-z0-9_+\-\/]+$/.test(zone)) return;
+    const stored = document.cookie.split("; ").find((part) => part.startsWith("tz="));
+    if (stored !== `tz=${zone}`) {
+      document.cookie = `tz=${zone}; path=/; max-age=31536000; SameSite=Lax`;
+    }
+    for (const select of document.querySelectorAll("select[data-detect-zone]")) {
+      if (!select.value && [...select.options].some((option) => option.value === zone)) select.value = zone;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    rememberZone();
     enhance(document);
     if (document.querySelector("[data-countdown]")) {
       tickCountdowns();

@@ -66,7 +66,7 @@
         picks.append(label);
       }
       box.checked = true;
-      status.textContent = (input.dataset.added || "%(name)s").replace("%(name)s", person.name);
+      status.textContent = (input.dataset.added || "{name}").replace("{name}", person.name);
       input.value = "";
       close();
     }
