@@ -59,7 +59,8 @@ VISIBLE_TEXTS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest("script, style, [hidden], template")) continue;
+    // People's own words (ideas, comments: rendered Markdown) are not UI strings.
+    if (!parent || parent.closest("script, style, [hidden], template, .prose")) continue;
     const text = node.textContent.trim();
     if (text) texts.push(text);
   }
