@@ -52,9 +52,14 @@ def sign_in_instead(status):
     """A signed-out person who follows a link to something not found gets the login page,
     and comes back after it: the thing may be in a private campaign. Every unknown or
     private id on a page answers the same way, so the redirect tells nothing about what
-    exists. Signed in, a 404 stays a 404; the API and unknown paths keep theirs."""
+    exists. Signed in, a 404 stays a 404; the API, unknown paths and scripts' requests keep
+    theirs."""
     if (status != 404 or request.method != "GET" or wants_json() or request.url_rule is None
             or request.endpoint == "static" or current_user.is_authenticated):
+        return None
+    # Only a page the person opens: a script's fetch of a page (the live updates re-read the
+    # page they are on) must learn it is gone, not receive the login form in its place.
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
         return None
     return current_app.login_manager.unauthorized()
 

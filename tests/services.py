@@ -115,7 +115,9 @@ class ServerProcess:
                     return
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}")
+        log = self.log()
+        self.stop()  # never leave a server behind that no test will stop
+        raise RuntimeError(f"server did not answer within {timeout}s:\n{log}")
 
     def log(self):
         self._log.flush()

@@ -55,10 +55,13 @@ def test_the_redirect_tells_nothing_about_what_exists(client, app):
         assert sorted(first.headers.keys()) == sorted(second.headers.keys())
 
 
-def test_signed_in_outsiders_and_the_api_still_get_404(client, login):
+def test_signed_in_outsiders_the_api_and_scripts_still_get_404(client, login):
     private = factories.make_campaign(is_private=True, audience=("staff",))
     idea = factories.make_idea(private, factories.make_user(kind=ParticipantKind.STAFF))
     assert client.get(f"/api/v1/campaigns/{private.slug}").status_code == 404
+    # A page's own script re-reading the page (live updates) learns it is gone.
+    assert client.get(f"/ideas/{idea.id}", headers={"Sec-Fetch-Mode": "cors"}).status_code == 404
+    assert login_target(client.get(f"/ideas/{idea.id}", headers={"Sec-Fetch-Mode": "navigate"}))
     assert client.get("/no/such/page").status_code == 404  # not a link into anything
     login(factories.make_user(kind=ParticipantKind.CUSTOMER))
     for path in (f"/c/{private.slug}", f"/ideas/{idea.id}", "/c/no-such-jam"):
