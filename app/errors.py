@@ -3,7 +3,8 @@ import logging
 import math
 import time
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
@@ -47,6 +48,22 @@ def render_error(code, message, status, fields=None):
     return render_template("error.html", message=message, status=status, fields=fields or {}), status
 
 
+def sign_in_instead(status):
+    """A signed-out person who follows a link to something not found gets the login page,
+    and comes back after it: the thing may be in a private campaign. Every unknown or
+    private id on a page answers the same way, so the redirect tells nothing about what
+    exists. Signed in, a 404 stays a 404; the API, unknown paths and scripts' requests keep
+    theirs."""
+    if (status != 404 or request.method != "GET" or wants_json() or request.url_rule is None
+            or request.endpoint == "static" or current_user.is_authenticated):
+        return None
+    # Only a page the person opens: a script's fetch of a page (the live updates re-read the
+    # page they are on) must learn it is gone, not receive the login form in its place.
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return None
+    return current_app.login_manager.unauthorized()
+
+
 _UNAVAILABLE = ("database is locked", "database is busy", "could not connect", "connection refused",
                 "server closed the connection", "terminating connection", "lock timeout",
                 "canceling statement due to lock timeout")
@@ -61,6 +78,9 @@ def database_unavailable(error) -> bool:
 def init_app(app):
     @app.errorhandler(DomainError)
     def _domain_error(error):
+        redirect = sign_in_instead(error.status)
+        if redirect is not None:
+            return redirect
         return render_error(error.code, error.message, error.status, error.fields)
 
     @app.errorhandler(CSRFError)
@@ -80,6 +100,9 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http_error(error):
+        redirect = sign_in_instead(error.code)
+        if redirect is not None:
+            return redirect
         code, message = _HTTP_MESSAGES.get(error.code, ("http_error", lambda: error.description))
         response, status = render_error(code, message(), error.code)
         response = app.make_response((response, status))

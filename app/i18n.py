@@ -47,12 +47,26 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# The browser's own zone (Intl API), written by app.js on every page; read for visitors and
+# for people who never chose one in their profile.
+ZONE_COOKIE = "tz"
+
+
+def browser_timezone():
+    """The zone the browser reported, when it is a known IANA name; else None."""
+    from app.domain.accounts import known_timezones
+
+    zone = request.cookies.get(ZONE_COOKIE, "")
+    return zone if zone in known_timezones() else None
+
+
 def select_timezone():
+    """The person's chosen zone, else their browser's, else the server default (UTC)."""
     if not has_request_context():
         return None
     if getattr(current_user, "is_authenticated", False) and current_user.timezone:
         return current_user.timezone
-    return session.get("timezone") or None
+    return browser_timezone() or session.get("timezone") or None
 
 
 @functools.lru_cache(maxsize=None)

@@ -89,6 +89,12 @@ def init_app(app):
     def _datetime(value: datetime, style="medium"):
         return format_datetime(value, style) if value else ""
 
+    @app.template_filter("zone_name")
+    def _zone_name(value: datetime):
+        """The reader's zone as people say it at that moment ("Taipei Standard Time",
+        "台北標準時間"), to label a deadline."""
+        return format_datetime(value, "zzzz") if value else ""
+
     @app.template_filter("number")
     def _number(value):
         return format_decimal(value)

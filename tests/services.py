@@ -104,17 +104,21 @@ class ServerProcess:
         )
         self._wait_until_up()
 
-    def _wait_until_up(self, timeout=30):
+    def _wait_until_up(self, timeout=120):
+        # Generous: on a busy 2-core machine a cold server's first answer can take many
+        # seconds; this waits for the answer (a state), the deadline only ends a hung start.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early; see {self.log_path}:\n{self.log()}")
             try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                if requests.get(self.url + "/health", timeout=10).status_code == 200:
                     return
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}")
+        log = self.log()
+        self.stop()  # never leave a server behind that no test will stop
+        raise RuntimeError(f"server did not answer within {timeout}s:\n{log}")
 
     def log(self):
         self._log.flush()

@@ -14,6 +14,9 @@ from app.domain import comments, ideas, moderation
 from app.models import IdeaStatus
 
 STATUSES = [s.value for s in IdeaStatus]
+CONFIRM = {"type": "boolean", "default": False,
+           "description": "Required (true) to move an idea backwards: to an earlier step of the pipeline, "
+                          "or back into it from declined or duplicate."}
 
 register_schema("StatusInput", {
     "type": "object",
@@ -23,6 +26,7 @@ register_schema("StatusInput", {
         "status": {"type": "string", "enum": STATUSES},
         "note": {"type": "string", "maxLength": moderation.NOTE_MAX,
                  "description": "Told to the author and followers; required when declining."},
+        "confirm": CONFIRM,
     },
 })
 
@@ -67,11 +71,12 @@ def list_status_history(idea_id):
            errors={403, 404, 422})
 @token_required
 def change_idea_status(idea_id):
-    data = body("status", "note")
-    status, note = data.text("status"), data.text("note")
+    data = body("status", "note", "confirm")
+    status, note, confirm = data.text("status"), data.text("note"), data.boolean("confirm")
     data.check()
     user = current_user()
-    idea = moderation.change_idea_status(user, idea_id, status=status, note=note or "")
+    idea = moderation.change_idea_status(user, idea_id, status=status, note=note or "",
+                                         confirm=bool(confirm))
     return idea_for_viewer(idea, user)
 
 

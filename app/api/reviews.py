@@ -5,6 +5,7 @@ from flask import request
 from app.api import bp
 from app.api.auth import current_user, token_required
 from app.api.ideas import IDEA_PATH
+from app.api.moderation import CONFIRM
 from app.api.openapi import DATE_TIME, nullable, operation, query_parameter, ref, register_schema
 from app.api.parsing import body, campaign_ref
 from app.api.schemas import PERSON, iso, serialize_person
@@ -80,7 +81,8 @@ register_schema("BoardMoveInput", {
     "type": "object", "required": ["idea_ids", "status"], "additionalProperties": False,
     "properties": {"idea_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
                    "status": {"type": "string", "enum": STATUSES},
-                   "note": {"type": "string", "description": "Required when declining."}},
+                   "note": {"type": "string", "description": "Required when declining."},
+                   "confirm": CONFIRM},
 })
 
 register_schema("BoardMoveResult", {
@@ -119,7 +121,7 @@ register_schema("DecisionInput", {
     "type": "object", "required": ["outcome", "note"], "additionalProperties": False,
     "properties": {"outcome": {"type": "string", "enum": ["selected", "declined"]},
                    "owner_id": nullable({"type": "integer", "description": "Required when selected."}),
-                   "note": {"type": "string", "maxLength": reviews.NOTE_MAX}},
+                   "note": {"type": "string", "maxLength": reviews.NOTE_MAX}, "confirm": CONFIRM},
 })
 
 register_schema("Decision", {
@@ -179,10 +181,11 @@ def get_board(campaign):
            errors={403, 404, 422})
 @token_required
 def move_ideas(campaign):
-    data = body("idea_ids", "status", "note")
-    status, note = data.text("status"), data.text("note")
+    data = body("idea_ids", "status", "note", "confirm")
+    status, note, confirm = data.text("status"), data.text("note"), data.boolean("confirm")
     data.check()
-    return {"moved": reviews.move_ideas(current_user(), data.raw("idea_ids"), status=status, note=note or "")}
+    return {"moved": reviews.move_ideas(current_user(), data.raw("idea_ids"), status=status, note=note or "",
+                                        confirm=bool(confirm))}
 
 
 @bp.put(CAMPAIGN_PATH + "/review-criteria")
@@ -228,12 +231,12 @@ def submit_review(idea_id):
            errors={403, 404, 422})
 @token_required
 def record_decision(idea_id):
-    data = body("outcome", "owner_id", "note")
-    outcome, note = data.text("outcome"), data.text("note")
+    data = body("outcome", "owner_id", "note", "confirm")
+    outcome, note, confirm = data.text("outcome"), data.text("note"), data.boolean("confirm")
     owner_id = data.optional_id("owner_id")
     data.check()
     return serialize_decision(reviews.record_decision(current_user(), idea_id, outcome=outcome,
-                                                      owner_id=owner_id, note=note))
+                                                      owner_id=owner_id, note=note, confirm=bool(confirm)))
 
 
 @bp.get(IDEA_PATH + "/decision")

@@ -9,7 +9,8 @@ executives and admins only.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -134,14 +135,25 @@ class Dashboard:
         return self.campaign.id if self.campaign else SITE_SCOPE
 
 
-def get_dashboard(viewer, campaign_id=None, *, sort=None, strict=False):
+def reader_zone(name):
+    """The zone days are cut in: an IANA name, UTC when missing or unknown."""
+    try:
+        return ZoneInfo(str(name)) if name and str(name) != "UTC" else timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def get_dashboard(viewer, campaign_id=None, *, sort=None, strict=False, zone=None):
     """The dashboard of one campaign, or with ``campaign_id`` None of every campaign.
 
     Participants get the campaign's ideas (leaderboard, rising ideas, totals, tags and the
     status funnel) where the campaign shows them; organisers also get who took part. With
-    ``strict`` (the API) an unknown sort is an error; pages fall back to the default.
+    ``strict`` (the API) an unknown sort is an error; pages fall back to the default. Days
+    ("new voices today", the daily chart) run midnight to midnight in ``zone`` (an IANA
+    name; UTC by default), the reader's own.
     """
     now = utcnow()
+    zone = reader_zone(zone)
     if campaign_id is None:
         if not permissions.can_view_site_dashboard(viewer):
             raise PermissionDenied()
@@ -162,9 +174,9 @@ def get_dashboard(viewer, campaign_id=None, *, sort=None, strict=False):
     rising = _rising(visible, now)
     board = Dashboard(
         campaign=campaign, generated_at=now, shows_people=shows_people, sort=sort, sorts=sorts,
-        totals=_totals(scope, now, shows_people), leaderboard=leaderboard, rising=rising,
+        totals=_totals(scope, now, shows_people, zone), leaderboard=leaderboard, rising=rising,
         hours=_hours(scope, _window_end(campaign, now)) if shows_people else [],
-        days=_days(scope, campaign, now, shows_people),
+        days=_days(scope, campaign, now, shows_people, zone),
         funnel=_funnel(scope, now), tags=_tags(scope),
         my_votes=ideas.votes_of(viewer, [i.id for i in leaderboard] + [r.idea.id for r in rising]))
     if shows_people:
@@ -233,7 +245,17 @@ def _as_time(hour):
     return datetime.fromtimestamp(hour * 3600, tz=timezone.utc)
 
 
-def _totals(scope, now, shows_people):
+def _local_day(moment, zone) -> date:
+    return moment.astimezone(zone).date()
+
+
+def _day_start(day: date, zone) -> datetime:
+    """The first moment of a day in a zone, in UTC (on a day with a shift at midnight, the
+    first moment that exists)."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
+
+
+def _totals(scope, now, shows_people, zone=timezone.utc):
     sums = db.session.execute(
         select(func.coalesce(func.sum(ActivityHour.ideas), 0), func.coalesce(func.sum(ActivityHour.comments), 0),
                func.coalesce(func.sum(ActivityHour.votes), 0), func.coalesce(func.sum(ActivityHour.new_people), 0))
@@ -241,7 +263,8 @@ def _totals(scope, now, shows_people):
     totals = Totals(ideas=sums[0], comments=sums[1], votes=sums[2])
     if shows_people:
         hour = activity.hour_of(now)
-        day_start = hour - hour % 24
+        # The reader's today; in a zone off the whole hour, from the hour the day begins in.
+        day_start = activity.hour_of(_day_start(_local_day(now, zone), zone))
         totals.people = sums[3]
         current = db.session.get(ActivityHour, (scope, hour))
         totals.active_this_hour = current.active_people if current else 0
@@ -266,27 +289,35 @@ def _period(starts_at, row):
     return Period(starts_at, row.ideas, row.comments, row.votes, row.active_people, row.new_people)
 
 
-def _days(scope, campaign, now, shows_people):
-    """Activity per UTC day (active people are per hour only: they do not add up over a day;
-    new voices only for those who may see who takes part)."""
-    last_hour = activity.hour_of(_window_end(campaign, now))
-    first_hour = last_hour - 24 * DAYS_SHOWN + 1
+def _days(scope, campaign, now, shows_people, zone=timezone.utc):
+    """Activity per day of the reader's zone (active people are per hour only: they do not
+    add up over a day; new voices only for those who may see who takes part). The tallies
+    are hourly, so a day of a zone off the whole hour (India, +5:30) counts from the hour
+    its midnight falls in."""
+    end = _window_end(campaign, now)
+    last_hour = activity.hour_of(end)
+    first = _local_day(_as_time(last_hour - 24 * DAYS_SHOWN + 1), zone)
     if campaign is not None:
-        first_hour = max(first_hour, activity.hour_of(campaign.starts_at))
-    first_hour -= first_hour % 24
+        first = max(first, _local_day(campaign.starts_at, zone))
+    last = _local_day(end, zone)
+    first_hour = activity.hour_of(_day_start(first, zone))
     days = defaultdict(lambda: [0, 0, 0, 0])
     for row in db.session.execute(
             select(ActivityHour.hour, ActivityHour.ideas, ActivityHour.comments, ActivityHour.votes,
                    ActivityHour.new_people)
             .where(ActivityHour.scope == scope, ActivityHour.hour.between(first_hour, last_hour))):
-        day = days[row.hour // 24]
+        day = days[_local_day(_as_time(row.hour), zone)]
         day[0] += row.ideas
         day[1] += row.comments
         day[2] += row.votes
         day[3] += row.new_people if shows_people else 0
-    return [Period(_as_time(day * 24), ideas=values[0], comments=values[1], votes=values[2],
-                   new_people=values[3])
-            for day, values in ((d, days.get(d, [0, 0, 0, 0])) for d in range(first_hour // 24, last_hour // 24 + 1))]
+    periods = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        values = days.get(day, [0, 0, 0, 0])
+        periods.append(Period(_day_start(day, zone), ideas=values[0], comments=values[1], votes=values[2],
+                              new_people=values[3]))
+    return periods
 
 
 def _funnel(scope, now):

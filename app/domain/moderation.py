@@ -18,6 +18,11 @@ from app.models import (Comment, ContentState, FlagOutcome, Idea, IdeaFollow, Id
 NOTE_MAX = 2_000
 # Statuses whose change must say why, for the author and everyone following the idea.
 NOTE_REQUIRED = {IdeaStatus.DECLINED}
+# The pipeline in order; the side exits (declined, duplicate) stand outside it.
+PIPELINE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED,
+            IdeaStatus.SELECTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
+BACKWARD_MESSAGE = _l("This moves the idea back to an earlier status, and its author and followers "
+                      "are told. Confirm that you mean it.")
 
 
 def parse_status(value, errors):
@@ -28,10 +33,30 @@ def parse_status(value, errors):
         return None
 
 
-def change_idea_status(actor, idea_id, *, status, note=""):
+def is_backward_move(old, new):
+    """Whether going from status `old` to `new` undoes progress: an earlier step of the
+    pipeline, or back into the pipeline from declined or duplicate. Such moves tell every
+    follower, so forms ask for a confirmation first."""
+    if new not in PIPELINE:
+        return False
+    return old not in PIPELINE or PIPELINE.index(new) < PIPELINE.index(old)
+
+
+def backward_statuses(old):
+    """The statuses a move from `old` to would be backwards (for forms that ask first)."""
+    return [status for status in IdeaStatus if is_backward_move(old, status)]
+
+
+def check_backward_move(old, new, confirm, errors):
+    """Refuse a backwards move that was not confirmed, on the "confirm" field."""
+    if new is not None and old is not None and is_backward_move(old, new) and not confirm:
+        errors.add("confirm", BACKWARD_MESSAGE)
+
+
+def change_idea_status(actor, idea_id, *, status, note="", confirm=False):
     """Move an idea to another status (moderators and admins), with a note that the author
-    and followers are told of; declining needs a note. The change joins the idea's public
-    history, the campaign's live stream and the audit log."""
+    and followers are told of; declining needs a note, and a backwards move needs `confirm`.
+    The change joins the idea's public history, the campaign's live stream and the audit log."""
     idea = ideas.get_idea(actor, idea_id)
     if not permissions.can_change_idea_status(actor, idea):
         raise PermissionDenied()
@@ -40,6 +65,8 @@ def change_idea_status(actor, idea_id, *, status, note=""):
     note = errors.text("note", clean_block(note), max_length=NOTE_MAX, required=new in NOTE_REQUIRED)
     if new is not None and new == idea.status:
         errors.add("status", _l("The idea already has this status."))
+    else:
+        check_backward_move(idea.status, new, confirm, errors)
     errors.raise_if_any()
     apply_status_change(actor, idea, new, note)
     db.session.commit()

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from app.domain import audit, campaigns, ideas, moderation, permissions
 from app.domain.clock import utcnow
@@ -147,16 +147,25 @@ def open_review_sheet(viewer, idea_id):
     return idea
 
 
-def reviewer_candidates(actor, idea_id, limit=300):
+CANDIDATE_QUERY_MAX = 80
+
+
+def reviewer_candidates(actor, idea_id, q="", limit=300):
     """People a moderator may ask to review an idea (active staff and moderators, not its
-    author), for the assignment form. Empty for anyone who may not assign."""
+    author), by name; `q` keeps those whose name, department or country holds those words
+    (case-insensitive, every word must match somewhere). Empty for anyone who may not assign."""
     if not permissions.can_moderate(actor):
         return []
     idea = ideas.get_idea(actor, idea_id)
-    return db.session.scalars(
-        select(User).where(User.active.is_(True), User.id != idea.author_id,
-                           (User.kind == ParticipantKind.STAFF) | User.role.in_([Role.MODERATOR, Role.ADMIN]))
-        .order_by(User.display_name).limit(limit)).all()
+    query = select(User).where(
+        User.active.is_(True), User.id != idea.author_id,
+        (User.kind == ParticipantKind.STAFF) | User.role.in_([Role.MODERATOR, Role.ADMIN]))
+    words = (q if isinstance(q, str) else "")[:CANDIDATE_QUERY_MAX].split()
+    for word in words[:5]:
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(func.lower(func.coalesce(column, "")).like(pattern, escape="\\")
+                                  for column in (User.display_name, User.department, User.country))))
+    return db.session.scalars(query.order_by(User.display_name, User.id).limit(limit)).all()
 
 
 def reviewers_of(idea_id):
@@ -323,8 +332,9 @@ def get_board(actor, campaign_id, *, tag=None, min_score=None, author_kind=None)
                  min_score=min_score, author_kind=author_kind)
 
 
-def move_ideas(actor, idea_ids, *, status, note=""):
-    """Move several ideas of the board to one status, in one go: all or none."""
+def move_ideas(actor, idea_ids, *, status, note="", confirm=False):
+    """Move several ideas of the board to one status, in one go: all or none. Moving any of
+    them backwards (see moderation.is_backward_move) needs `confirm`."""
     _require_moderator(actor)
     errors = FieldErrors()
     ids = [parse_id(i) for i in (idea_ids or [])]
@@ -334,9 +344,12 @@ def move_ideas(actor, idea_ids, *, status, note=""):
     note = errors.text("note", clean_block(note) if isinstance(note, str) else "",
                        max_length=moderation.NOTE_MAX, required=status in moderation.NOTE_REQUIRED)
     errors.raise_if_any()
+    chosen = [ideas.get_idea(actor, idea_id) for idea_id in dict.fromkeys(ids)]
+    for idea in chosen:
+        moderation.check_backward_move(idea.status, status, confirm, errors)
+    errors.raise_if_any()
     moved = []
-    for idea_id in dict.fromkeys(ids):
-        idea = ideas.get_idea(actor, idea_id)
+    for idea in chosen:
         if idea.status is not status:
             moderation.apply_status_change(actor, idea, status, note)
             moved.append(idea.id)
@@ -346,10 +359,11 @@ def move_ideas(actor, idea_ids, *, status, note=""):
 
 # --- the decision ---------------------------------------------------------------------------------
 
-def record_decision(actor, idea_id, *, outcome, owner_id=None, note):
+def record_decision(actor, idea_id, *, outcome, owner_id=None, note, confirm=False):
     """Decide on an idea: selected (with an owner for the next steps) or declined, with a
     note. The idea's status follows, its author and followers are told, and the decision is
-    shown on the idea for everyone."""
+    shown on the idea for everyone. Taking an idea backwards (say, from in progress to
+    selected) needs `confirm`."""
     _require_moderator(actor)
     idea = ideas.get_idea(actor, idea_id)
     errors = FieldErrors()
@@ -364,6 +378,8 @@ def record_decision(actor, idea_id, *, outcome, owner_id=None, note):
     elif outcome is IdeaStatus.SELECTED:
         errors.add("owner_id", _l("A selected idea needs an owner for the next steps."))
     note = errors.text("note", clean_block(note) if isinstance(note, str) else "", max_length=NOTE_MAX)
+    if outcome in DECISION_OUTCOMES:
+        moderation.check_backward_move(idea.status, outcome, confirm, errors)
     errors.raise_if_any()
     if idea.status is not outcome:
         moderation.apply_status_change(actor, idea, outcome, note)

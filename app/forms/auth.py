@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 
-from app.forms.common import language_choices
+from app.forms.common import language_choices, timezone_choices
 
 
 class LoginForm(FlaskForm):
@@ -28,6 +28,8 @@ class FinishRegistrationForm(FlaskForm):
     department = StringField(_l("Department (optional)"))
     country = StringField(_l("Country code (optional)"), description=_l("Two letters, such as TW or GB."))
     locale = SelectField(_l("Language"), choices=language_choices(), validate_choice=False)
+    timezone = SelectField(_l("Time zone"), choices=timezone_choices, validate_choice=False,
+                           description=_l("Deadlines and times are shown in this zone. You can change it in your profile."))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -1,4 +1,7 @@
 """Choices and fields shared by several forms."""
+import zoneinfo
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -20,6 +23,15 @@ def content_language_choices(auto=None):
 
     choices = [SelectChoice(code, name) for code, name in SELF_NAMES.items()]
     return ([SelectChoice(AUTO, auto)] if auto is not None else []) + choices
+
+
+@lru_cache(maxsize=1)
+def timezone_names():
+    return sorted(zoneinfo.available_timezones())
+
+
+def timezone_choices():
+    return [SelectChoice("", _l("Server default"))] + [SelectChoice(n) for n in timezone_names()]
 
 
 def kind_choices():

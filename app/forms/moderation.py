@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, SearchField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, HiddenField, SearchField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 
 from app.models import IdeaStatus
 
@@ -17,6 +17,8 @@ class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=status_choices, validate_choice=False)
     note = TextAreaField(_l("Note for the author and followers"),
                          description=_l("Required when declining."))
+    # moderation.change_idea_status asks for it when the move goes backwards.
+    confirm = BooleanField(_l("Yes, move it back"))
 
 
 class ReasonForm(FlaskForm):
@@ -37,7 +39,8 @@ class ModeratorCommentForm(FlaskForm):
 
 
 def bulk_action_choices():
-    return [SelectChoice("hide", _l("Hide")), SelectChoice("restore", _l("Restore")),
+    # No default: an empty first choice, so nothing is hidden by pressing Apply by mistake.
+    return [SelectChoice("", _l("Choose an action…")), SelectChoice("hide", _l("Hide")), SelectChoice("restore", _l("Restore")),
             SelectChoice("approve", _l("Approve")), SelectChoice("dismiss", _l("Dismiss the flags"))]
 
 

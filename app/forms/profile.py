@@ -1,16 +1,8 @@
-import zoneinfo
-from functools import lru_cache
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectField, StringField
 
-from app.forms.common import language_choices
-
-
-@lru_cache(maxsize=1)
-def timezone_names():
-    return sorted(zoneinfo.available_timezones())
+from app.forms.common import language_choices, timezone_choices
 
 
 class ProfileForm(FlaskForm):
@@ -23,8 +15,7 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = language_choices(blank=_l("Same as my browser"))
-        self.timezone.choices = [SelectChoice("", _l("Server default"))] + [
-            SelectChoice(n) for n in timezone_names()]
+        self.timezone.choices = timezone_choices()
 
 
 class TokenForm(FlaskForm):

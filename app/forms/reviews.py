@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FloatField, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, FloatField, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.form import Form
 
 
@@ -19,6 +19,7 @@ class BoardMoveForm(FlaskForm):
     idea_ids = SelectMultipleField(validate_choice=False, coerce=str)
     status = SelectField(_l("Move to"), validate_choice=False)
     note = StringField(_l("Note (required to decline)"))
+    confirm = BooleanField(_l("Yes, move them back"))
 
 
 class AssignForm(FlaskForm):
@@ -29,3 +30,4 @@ class DecisionForm(FlaskForm):
     outcome = SelectField(_l("Decision"), validate_choice=False)
     owner_id = SelectField(_l("Owner of the next steps"), validate_choice=False)
     note = TextAreaField(_l("Why, and what happens next"))
+    confirm = BooleanField(_l("Yes, move it back"))

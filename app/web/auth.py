@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app import ratelimits
 from app.domain import accounts, invites, sso
 from app.domain.errors import AuthenticationFailed, Conflict, LinkNotValid, ValidationError
+from app.i18n import browser_timezone
 from app.forms.auth import (ChangePasswordForm, FinishRegistrationForm, LoginForm,
                             PasswordResetForm, PasswordResetRequestForm, RegisterForm)
 from app.web import sso as sso_web
@@ -70,7 +71,7 @@ def finish_registration(token):
         link = accounts.read_registration_link(token)
     except (LinkNotValid, Conflict) as error:
         return render_template("auth/link_problem.html", error=error, restart="register"), error.status
-    form = FinishRegistrationForm(locale=str(get_locale()))
+    form = FinishRegistrationForm(locale=str(get_locale()), timezone=browser_timezone() or "")
     context = {"form": form, "link": link, "token": token}
     if not form.validate_on_submit():
         return render_template("auth/finish_registration.html", **context), (422 if form.is_submitted() else 200)
@@ -78,7 +79,8 @@ def finish_registration(token):
         user = accounts.finish_registration(
             token, display_name=form.display_name.data, password=form.password.data,
             confirm_password=form.confirm_password.data, department=form.department.data,
-            country=form.country.data, locale=form.locale.data or None)
+            country=form.country.data, locale=form.locale.data or None,
+            timezone=form.timezone.data or None)
     except (ValidationError, Conflict) as error:  # a field, the invite, or a second link first
         apply_field_errors(form, error)
         return render_template("auth/finish_registration.html", **context), error.status

@@ -1,6 +1,7 @@
 """Dashboards for the people who run a jam: per campaign and across campaigns, a wall mode for
 a big screen, a printable one-page summary, and exports of the ideas."""
 from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import get_timezone
 from flask_login import current_user
 
 from app.domain import campaigns, dashboards, exports, themes
@@ -28,14 +29,15 @@ def _render(template, board, **context):
 @bp.get("/dashboard")
 @login_required
 def site():
-    board = dashboards.get_dashboard(current_user, sort=request.args.get("sort"))
+    board = dashboards.get_dashboard(current_user, sort=request.args.get("sort"), zone=get_timezone())
     return _render("dashboards/show.html", board)
 
 
 @bp.get("/c/<slug>/dashboard")
 def campaign(slug):
     found = campaigns.get_campaign(current_user, slug)
-    board = dashboards.get_dashboard(current_user, found.id, sort=request.args.get("sort"))
+    board = dashboards.get_dashboard(current_user, found.id, sort=request.args.get("sort"),
+                                     zone=get_timezone())
     return _render("dashboards/show.html", board,
                    themes=themes.list_themes(current_user, found.id, limit=themes.SUMMARY_THEMES))
 
@@ -43,7 +45,8 @@ def campaign(slug):
 @bp.get("/dashboard/wall")
 @login_required
 def site_wall():
-    board = dashboards.get_dashboard(current_user, sort=request.args.get("sort") or dashboards.wall_sort(None))
+    board = dashboards.get_dashboard(current_user, sort=request.args.get("sort") or dashboards.wall_sort(None),
+                                     zone=get_timezone())
     return _render("dashboards/wall.html", board)
 
 
@@ -51,14 +54,16 @@ def site_wall():
 def campaign_wall(slug):
     found = campaigns.get_campaign(current_user, slug)
     sort = request.args.get("sort") or dashboards.wall_sort(found)
-    return _render("dashboards/wall.html", dashboards.get_dashboard(current_user, found.id, sort=sort))
+    return _render("dashboards/wall.html",
+                   dashboards.get_dashboard(current_user, found.id, sort=sort, zone=get_timezone()))
 
 
 @bp.get("/c/<slug>/summary")
 @login_required
 def summary(slug):
     found = campaigns.get_campaign(current_user, slug)
-    board = dashboards.get_dashboard(current_user, found.id, sort=request.args.get("sort"))
+    board = dashboards.get_dashboard(current_user, found.id, sort=request.args.get("sort"),
+                                     zone=get_timezone())
     return render_template("dashboards/summary.html", board=board, campaign=found)
 
 

@@ -21,7 +21,9 @@ def render_idea(idea, *, comment_form=None, status_form=None, status=200):
     return render_template(
         "ideas/show.html", idea=idea, campaign=idea.campaign, threads=threads,
         status_history=moderation.list_status_history(current_user, idea.id),
-        status_form=status_form or StatusForm(formdata=None),
+        # The menu starts at the idea's own status, so pressing the button by mistake changes nothing.
+        status_form=status_form or StatusForm(formdata=None, status=idea.status.value),
+        backward_statuses=[s.value for s in moderation.backward_statuses(idea.status)],
         following=ideas.is_following(current_user, idea.id),
         my_votes=ideas.votes_of(current_user, [idea.id]),
         comment_form=comment_form or CommentForm(formdata=None),

@@ -20,7 +20,8 @@ def change_status(idea_id):
     form = StatusForm()
     form.validate_on_submit()
     try:
-        moderation.change_idea_status(current_user, idea_id, status=form.status.data, note=form.note.data)
+        moderation.change_idea_status(current_user, idea_id, status=form.status.data, note=form.note.data,
+                                      confirm=form.confirm.data)
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_idea(ideas.get_idea(current_user, idea_id), status_form=form, status=error.status)

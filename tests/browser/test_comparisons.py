@@ -22,6 +22,14 @@ def no_sideways_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def press_shortcut(page, key):
+    """Press a comparison shortcut once the page's script listens for it. A page shows its
+    pair before its deferred script has run (on a busy machine, visibly so): a key pressed
+    then is lost, so wait for the form to say its shortcuts are live."""
+    expect(page.locator("form[data-compare][data-keys-ready]")).to_be_attached()
+    page.keyboard.press(key)
+
+
 def test_pairs_by_keyboard_and_touch_move_a_live_leaderboard(page, phone_page, live_jam, member):
     seed_ideas(live_jam)
     watcher, actor = page, phone_page
@@ -40,11 +48,11 @@ def test_pairs_by_keyboard_and_touch_move_a_live_leaderboard(page, phone_page, l
     winner = left.get_attribute("data-idea-id")
     first_action = actor.locator("form[data-compare]").get_attribute("action")
 
-    actor.keyboard.press("ArrowLeft")  # picks the left idea
+    press_shortcut(actor, "ArrowLeft")  # picks the left idea
     expect(actor.get_by_text("You have compared 1 pair.")).to_be_visible()
     assert actor.locator("form[data-compare]").get_attribute("action") != first_action
 
-    actor.keyboard.press("s")  # can't decide
+    press_shortcut(actor, "s")  # can't decide
     expect(actor.get_by_text("You skipped 1.")).to_be_visible()
 
     # Typing a reason does not trigger the shortcuts; the button skips with it.

@@ -45,5 +45,6 @@ def test_a_hidden_idea_vanishes_from_open_pages(page, second_page, phone_page, l
     expect(idea_reader.get_by_text("Confidential prices for next quarter")).to_have_count(0)
     assert list_reader.evaluate("window.__stayed === true")
     assert idea_reader.evaluate("window.__stayed === true")
-    # A fresh visit finds nothing either.
-    assert list_reader.goto(f"/ideas/{idea_id}").status == 404
+    # A fresh visit finds nothing either: signed out, the login page, as for any unknown id.
+    fresh = list_reader.goto(f"/ideas/{idea_id}")
+    assert "/login?next=" in fresh.url and title not in list_reader.content()

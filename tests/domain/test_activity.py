@@ -104,7 +104,7 @@ def random_jam(rng, clock, steps):
         idea = some(Idea)
         if idea:
             moderation.change_idea_status(moderator, idea.id, status=rng.choice(list(IdeaStatus)),
-                                          note="Because.")
+                                          note="Because.", confirm=True)
 
     def merge():
         source, target = some(Idea, campaign_id=both.id), some(Idea, campaign_id=both.id)

@@ -163,7 +163,8 @@ def test_a_superseded_pair_is_refused(campaign, voter, moderator):
     old = comparisons.serve_pair(voter, campaign.id)
     moderation.change_idea_status(moderator, old.right_idea_id, status="declined", note="Out of scope.")
     comparisons.serve_pair(voter, campaign.id)  # the replacement
-    moderation.change_idea_status(moderator, old.right_idea_id, status="submitted", note="Back in.")
+    moderation.change_idea_status(moderator, old.right_idea_id, status="submitted", note="Back in.",
+                                  confirm=True)
     with pytest.raises(Conflict) as refused:
         comparisons.answer_comparison(voter, old.id, "left")
     assert refused.value.code == "stale_pair"

@@ -175,3 +175,17 @@ def test_a_hidden_idea_leaves_the_leaderboard_and_the_totals(jam):
     assert first.id not in [r.idea.id for r in board.rising]
     assert board.totals.ideas == 2
     assert ideas.top_ideas(campaign.id, IdeaSort.TOP, 10)[0].id != first.id
+
+
+def test_days_are_cut_in_the_readers_zone(jam):
+    """08:30 and 10:30 UTC fall on one UTC day, but either side of midnight in Honolulu."""
+    campaign = jam[0]
+    utc = dashboards.get_dashboard(executive(), campaign.id)
+    honolulu = dashboards.get_dashboard(executive(), campaign.id, zone="Pacific/Honolulu")
+    assert [(p.ideas, p.votes, p.comments) for p in utc.days if p.votes] == [(3, 4, 1)]
+    busy = [p for p in honolulu.days if p.votes]
+    assert [(p.ideas, p.votes, p.comments, p.new_people) for p in busy] == [(3, 2, 0, 3), (0, 2, 1, 0)]
+    # Each day starts at the zone's midnight (10:00 UTC), and "today" is the reader's today.
+    assert busy[1].starts_at == datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    assert utc.totals.new_voices_today == 3 and honolulu.totals.new_voices_today == 0
+    assert dashboards.get_dashboard(executive(), campaign.id, zone="Mars/Olympus").days == utc.days

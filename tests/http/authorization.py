@@ -31,8 +31,12 @@ from app.models import ParticipantKind, Role
 from app.models.theme import Theme
 from tests import factories
 
-ROLES = ("anonymous", "outsider", "partner", "customer", "staff", "author", "executive", "moderator", "admin")
+ROLES = ("anonymous", "visitor", "outsider", "partner", "customer", "staff", "author", "executive", "moderator", "admin")
 DOC = "docs/AUTHORIZATION.md"
+SIGNED_OUT = ("anonymous", "visitor")
+# Who addresses the private campaign's objects: a signed-out visitor following a link, and a
+# signed-in customer the campaign is not for.
+PRIVATE_SCOPE = ("visitor", "outsider")
 SOCKET_EVENTS = ("join_campaign", "catch_up", "follow_dashboard")
 _serial = itertools.count(1)
 
@@ -91,7 +95,7 @@ class World:
         self.session_ids = {role: person.get_id() for role, person in self.people.items()}
 
     def values(self, role):
-        scope = self.scopes["private" if role == "outsider" else "public"]
+        scope = self.scopes["private" if role in PRIVATE_SCOPE else "public"]
         return dict(self.shared, **scope)
 
 
@@ -209,7 +213,7 @@ def try_route(app, method, rule):
         if path.endswith("/suspension") and method == "DELETE":
             path += "?reason=Served"
         client = app.test_client()
-        signed_in = role != "anonymous"
+        signed_in = role not in SIGNED_OUT
         if api:
             headers = {"Authorization": f"Bearer {world.tokens[role]}"} if signed_in else {}
             response = client.open(path, method=method, headers=headers, json=api_body(method, path, values))
@@ -236,7 +240,7 @@ def try_socket_event(app, event):
         for name in list(vars(g)):  # the socket's own request must load its own user
             delattr(g, name)
         client = app.test_client()
-        sign_in(client, None if role == "anonymous" else world.session_ids[role])
+        sign_in(client, None if role in SIGNED_OUT else world.session_ids[role])
         sio = socketio.test_client(app, flask_test_client=client)
         reply = sio.emit(event, {"campaign_id": values["campaign_id"], "after": 0}, callback=True)
         sio.disconnect()

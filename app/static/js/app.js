@@ -171,6 +171,40 @@
     }
   }
 
+  // --- moving an idea backwards asks first ------------------------------------------------
+  // The server refuses a backwards move without "confirm" (and shows a checkbox for it);
+  // this asks in place and sends the confirmation along. The statuses that count as
+  // backwards come from the server, in data-backward.
+  function isBackward(list, status) {
+    try { return JSON.parse(list || "[]").includes(status); } catch (_) { return false; }
+  }
+
+  function confirmBackward(form) {
+    const select = form.querySelector('select[name="status"], select[name="outcome"]');
+    const ticked = form.querySelector('input[name="confirm"]:checked');
+    if (!select || ticked || !isBackward(form.dataset.backward, select.value)) return true;
+    if (!window.confirm(form.dataset.confirmText || "?")) return false;
+    let input = form.querySelector('input[type="hidden"][name="confirm"]');
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confirm";
+      form.append(input);
+    }
+    input.value = "y";
+    return true;
+  }
+
+  function enhanceBackwardForms(root) {
+    for (const form of root.querySelectorAll("form[data-backward]")) {
+      if (form.dataset.backwardEnhanced) continue;
+      form.dataset.backwardEnhanced = "1";
+      form.addEventListener("submit", (event) => {
+        if (!confirmBackward(form)) event.preventDefault();
+      });
+    }
+  }
+
   // --- the shortlisting board: drag a card to another column ------------------------------
   // The per-card "Move to" form does the same without a mouse; this only saves the clicks.
   function enhanceBoard(root) {
@@ -206,6 +240,12 @@
       const card = dragged;
       const status = column.dataset.status;
       if (card.closest(".board-column") === column) return;
+      let confirmed = false;
+      try {
+        const backward = JSON.parse(board.dataset.backward || "{}");
+        confirmed = (backward[card.closest(".board-column").dataset.status] || []).includes(status);
+      } catch (_) { confirmed = false; }
+      if (confirmed && !window.confirm(board.dataset.confirmText || "?")) return;
       let note = "";
       if (status === "declined") {
         note = window.prompt(board.dataset.notePrompt || "Why?") || "";
@@ -215,6 +255,7 @@
       body.append("idea_ids", card.dataset.ideaId);
       body.append("status", status);
       body.append("note", note);
+      if (confirmed) body.append("confirm", "y");
       const response = await fetch(board.dataset.moveUrl, {
         method: "POST", body, credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
@@ -229,6 +270,10 @@
       column.querySelector(".board-cards").prepend(card);
       const select = card.querySelector("select[name=status]");
       if (select) select.value = status;
+      const cardForm = card.querySelector("form[data-backward]");
+      if (cardForm && board.dataset.backward) {
+        try { cardForm.dataset.backward = JSON.stringify(JSON.parse(board.dataset.backward)[status] || []); } catch (_) { /* keep */ }
+      }
       for (const col of [from, column]) {
         const count = col.querySelector("[data-column-count]");
         if (count) count.textContent = String(col.querySelectorAll(".board-card").length);
@@ -322,9 +367,17 @@
     if (title.value || text.value) later(); // the form came back with an error: words are in
   }
 
+  // The shortcuts listen from the moment this script runs; the form says so, for people
+  // and tests that must not press a key into a page whose script is still on its way.
+  function markShortcutsReady(root) {
+    for (const form of root.querySelectorAll("form[data-compare]")) form.dataset.keysReady = "1";
+  }
+
   function enhance(root) {
+    markShortcutsReady(root);
     enhanceSimilarIdeas(root);
     enhanceBoard(root);
+    enhanceBackwardForms(root);
     enhanceVotes(root);
     enhanceComments(root);
     enhanceSelectOnFocus(root);
@@ -333,7 +386,25 @@
   // live.js swaps in fresh content and asks for it to be enhanced again.
   window.IdeaJam = { enhance };
 
+  // --- the reader's time zone ------------------------------------------------------------
+  // The browser's zone goes into a cookie that the server reads for visitors and for people
+  // who did not choose one (pages without JavaScript use the stored or default zone, and
+  // say which). A registration form's zone menu starts at it.
+  function rememberZone() {
+    let zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { zone = ""; }
+    if (!zone || !/^[A-Za-z0-9_+\-\/]+$/.test(zone)) return;
+    const stored = document.cookie.split("; ").find((part) => part.startsWith("tz="));
+    if (stored !== `tz=${zone}`) {
+      document.cookie = `tz=${zone}; path=/; max-age=31536000; SameSite=Lax`;
+    }
+    for (const select of document.querySelectorAll("select[data-detect-zone]")) {
+      if (!select.value && [...select.options].some((option) => option.value === zone)) select.value = zone;
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    rememberZone();
     enhance(document);
     if (document.querySelector("[data-countdown]")) {
       tickCountdowns();
