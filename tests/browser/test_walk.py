@@ -159,9 +159,6 @@ def test_walk(browser, live_jam, others_idea, role, language, request):
     finally:
         context.close()
     assert console == [], f"console errors: {console[:5]}"
-    notification_only = problems and all("notification-menu" in p for p in problems)
-    if notification_only:  # issue 16, item 2: the bell's panel on a phone; fixed with the bell
-        pytest.xfail("; ".join(problems))
     assert problems == []
 
 
