@@ -11,6 +11,7 @@ one database and a server error on the other:
   strings, forms and JSON bodies (``check_request``, and ``check_json_body`` for the API)
   alike, before any view runs. Socket events check their payloads with ``unstorable_fields``.
 """
+import functools
 import json
 
 from flask import request
@@ -107,6 +108,19 @@ def check_json_body():
     except (ValueError, RecursionError):
         return
     refuse_unstorable(unstorable_fields(data))
+
+
+def checked_event(handler):
+    """A socket event handler that first refuses a payload holding unstorable text, with the
+    reply shape every event uses."""
+    @functools.wraps(handler)
+    def checked(data=None, *rest):
+        fields = unstorable_fields(data)
+        if fields:
+            return {"ok": False, "error": {"code": "validation_failed", "message": str(MESSAGE),
+                                           "fields": {name: str(MESSAGE) for name in fields}}}
+        return handler(data, *rest)
+    return checked
 
 
 def init_app(app):

@@ -13,11 +13,11 @@ matrix's (tests/http/authorization.py); every request is made by an admin, who g
   form field and every JSON field: an answer below 500;
 * no body ever carries a traceback.
 
-CI tries a handful of values per route; `make fuzz` (FUZZ_EXAMPLES=1000) tries the whole odd
-list of tests/http/test_robustness.py and the XSS sample in each field on its own as well.
+CI tries a handful of values per route (tests/bad_input.py); `make fuzz` (FUZZ_EXAMPLES=1000)
+tries the whole odd list of tests/http/test_robustness.py and a sample of the XSS payloads,
+in every field at once and in each field on its own.
 """
-import contextlib
-import os
+import json as json_module
 import pathlib
 import re
 from types import SimpleNamespace
@@ -28,22 +28,12 @@ from flask import request_started
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
+from tests.bad_input import (DATABASES, FULL, ODD_JSON, ODD_TEXT, OUT_OF_RANGE_IDS, SURROGATE, UNSTORABLE,
+                             database_url, production_like_app)
 from tests.conftest import _clear_g
 from tests.http import authorization as matrix
-from tests.services import postgres_database
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-FULL = int(os.environ.get("FUZZ_EXAMPLES", "25")) >= 1000
-
-OUT_OF_RANGE_IDS = ("2147483648", "9223372036854775808", "99999999999999999999999999", "0")
-UNSTORABLE = ("a\x00b", "\x00")  # JSON adds the unpaired surrogate "\ud800"
-ODD_TEXT = ("2147483648", "-2147483649", "9223372036854775808", "1e400", "", "-1")
-ODD_JSON = (2**31, 2**63, -(2**63) - 1, 1e308, -1, True, None, [], {})
-if FULL:
-    from tests.http.test_robustness import ODD
-    from tests.xss_payloads import PAYLOADS
-
-    ODD_TEXT += tuple(ODD) + tuple(PAYLOADS[::40])
 
 
 def query_names():
@@ -88,27 +78,10 @@ class Jam:
         return response.status_code, body
 
 
-def app_on(url):
-    config = type("BadInputConfig", (TestingConfig,), {
-        "SQLALCHEMY_DATABASE_URI": url,
-        # As production runs: a failure becomes the error page a person would get.
-        "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
-    return create_app(config)
-
-
-@contextlib.contextmanager
-def database(kind):
-    if kind == "sqlite":
-        yield TestingConfig.SQLALCHEMY_DATABASE_URI
-    else:
-        with postgres_database() as url:
-            yield url
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=DATABASES)
 def jam(request):
-    with database(request.param) as url:
-        app = app_on(url)
+    with database_url(request.param) as url:
+        app = production_like_app(url)
         request_started.connect(_clear_g, app)
         with app.app_context():
             db.create_all()
@@ -178,12 +151,14 @@ def test_ids_past_the_columns_are_not_found(jam, key):
 @pytest.mark.parametrize("key", sorted(ROUTES))
 def test_unstorable_text_is_refused_by_name(jam, key):
     method, rule_text = ROUTES[key]
-    for value in UNSTORABLE + ("\ud800",):
+    for value in UNSTORABLE + (SURROGATE,):
         for path, form, json, query in requests_for(jam, method, rule_text, value):
             if query is None and (json is None or method in ("GET", "DELETE")):
                 continue  # the surrogate: only a JSON body can carry it, and a GET reads none
             status, body = jam.send(method, path, form=form, json=json, query=query)
             assert (status, "Traceback" in body) == (422, False), (jam.database, key, repr(value), body[:300])
+            if path.startswith("/api/"):
+                assert json_module.loads(body)["error"]["fields"], body
 
 
 @pytest.mark.parametrize("key", sorted(ROUTES))

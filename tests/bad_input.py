@@ -1,0 +1,51 @@
+"""What the bad-input suites share (tests/http/test_bad_input.py, tests/sockets/test_bad_input.py):
+the databases they run on, the app as production runs it, and the values they try.
+
+A value SQLite stores and PostgreSQL refuses would pass every test on one database and be a
+server error on the other, so each suite runs on both.
+"""
+import contextlib
+import os
+
+import pytest
+
+from app import create_app
+from config import TestingConfig
+from tests.services import postgres_database
+
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# `make fuzz` (FUZZ_EXAMPLES=1000) tries many more values, each field on its own as well.
+FULL = int(os.environ.get("FUZZ_EXAMPLES", "25")) >= 1000
+
+# Past the 32-bit id columns (and past 64 bits), and no id at all.
+OUT_OF_RANGE_IDS = ("2147483648", "9223372036854775808", "99999999999999999999999999", "0")
+# Text no PostgreSQL column can hold; an unpaired surrogate only arrives in JSON.
+UNSTORABLE = ("a\x00b", "\x00")
+SURROGATE = "\ud800"
+ODD_TEXT = ("2147483648", "-2147483649", "9223372036854775808", "1e400", "")
+ODD_JSON = (2**31, 2**63, -(2**63) - 1, 1e308, -1, [], {})
+if FULL:
+    from tests.http.test_robustness import ODD
+    from tests.xss_payloads import PAYLOADS
+
+    ODD_TEXT += tuple(ODD) + tuple(PAYLOADS[::40])
+    ODD_JSON += (True, None, "", "-1", 0.5)
+
+
+@contextlib.contextmanager
+def database_url(kind):
+    """An empty database of this kind for one module: in-memory SQLite, or a throwaway
+    PostgreSQL database."""
+    if kind == "sqlite":
+        yield TestingConfig.SQLALCHEMY_DATABASE_URI
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def production_like_app(url):
+    """The testing app on ``url``, with failures turned into the error pages people get
+    (TESTING off) instead of exceptions raised into the test."""
+    config = type("BadInputConfig", (TestingConfig,), {
+        "SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    return create_app(config)
