@@ -32,6 +32,9 @@ if FULL:
     UNSTORABLE += ("\x00", "\x00" * 100, "電\x00信")
     ODD_TEXT += ("-2147483649", "") + tuple(ODD) + tuple(PAYLOADS[::40])
     ODD_JSON += (-(2**63) - 1, -1, {}, True, None, "", "-1", 0.5, "a" * 5000)
+# Also put into each field on its own, the others valid, so no refusal of another field hides
+# what this one does (under `make fuzz`).
+PER_FIELD = ("2147483648", "9223372036854775808", 2**31, 2**63) if FULL else ()
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ from flask import request_started
 from app import create_app
 from app.extensions import db
 from config import TestingConfig
-from tests.bad_input import (DATABASES, FULL, ODD_JSON, ODD_TEXT, OUT_OF_RANGE_IDS, SURROGATE, UNSTORABLE,
+from tests.bad_input import (DATABASES, ODD_JSON, ODD_TEXT, OUT_OF_RANGE_IDS, PER_FIELD, SURROGATE, UNSTORABLE,
                              database_url, production_like_app)
 from tests.conftest import _clear_g
 from tests.http import authorization as matrix
@@ -129,13 +129,13 @@ def requests_for(jam, method, rule_text, value):
         body = matrix.api_body(method, path, jam.values)
         json = replace_leaves(body if body is not None else {"body": None}, value)
         yield path, None, json, query
-        if FULL and isinstance(body, dict):
+        if value in PER_FIELD and isinstance(body, dict):
             for name in body:
                 yield path, None, {**body, name: replace_leaves(body[name], value)}, None
     elif isinstance(value, str):
         form = matrix.form_data(jam.values)
         yield path, {name: value for name in form}, None, query
-        if FULL:
+        if value in PER_FIELD:
             for name in form:
                 yield path, {**form, name: value}, None, {name: value} if name in QUERY_NAMES else None
 
