@@ -23,6 +23,9 @@ from app.domain.errors import ValidationError
 from app.domain.validation import ID_MAX
 
 MESSAGE = _l("Remove the null characters and unpaired surrogates from this field.")
+# A page form refused here has no field to mark, so the page itself says what to remove.
+SUMMARY = _l("What you sent contains null characters or unpaired surrogates, which cannot be "
+             "stored. Remove them and try again.")
 
 
 class IdConverter(IntegerConverter):
@@ -81,7 +84,7 @@ def unstorable_fields(data, prefix=""):
 def refuse_unstorable(fields):
     """Raise the 422 that names ``fields``, if there are any."""
     if fields:
-        raise ValidationError(fields={name: MESSAGE for name in fields})
+        raise ValidationError(SUMMARY, fields={name: MESSAGE for name in fields})
 
 
 def check_request():
@@ -117,7 +120,7 @@ def checked_event(handler):
     def checked(data=None, *rest):
         fields = unstorable_fields(data)
         if fields:
-            return {"ok": False, "error": {"code": "validation_failed", "message": str(MESSAGE),
+            return {"ok": False, "error": {"code": "validation_failed", "message": str(SUMMARY),
                                            "fields": {name: str(MESSAGE) for name in fields}}}
         return handler(data, *rest)
     return checked
