@@ -100,7 +100,8 @@ def operation(operation_id, summary, *, tag, auth="optional", query=(), body=Non
     ``auth`` is "optional" (anonymous callers may read public data) or "required";
     ``responses`` maps a success status to a schema name (None for no body);
     ``errors`` lists further error statuses. 401 and 422 are always possible (a bad token,
-    and text no database can store, are refused everywhere); a body adds 400 and 413. ``body_required=False`` lets the caller send
+    and text no database can store, are refused everywhere); a body adds 400 and 413.
+    ``body_required=False`` lets the caller send
     no body at all (for bodies whose fields are all optional). ``csv`` says the success
     response may also come as CSV text (chosen by a query parameter).
     """
@@ -134,7 +135,7 @@ def _operation(rule, spec):
     if parameters:
         op["parameters"] = parameters
     # 401: a bad token is refused everywhere; 422: so is text no database can store, in any
-    # query parameter (app/inputs.py), before the operation runs.
+    # query parameter or body field (app/inputs.py), before the operation runs.
     errors = {401, 422} | spec["errors"]
     if spec["body"]:
         op["requestBody"] = {"required": spec["body_required"],
