@@ -30,10 +30,11 @@ if FULL:
 
     OUT_OF_RANGE_IDS += ("99999999999999999999999999", "4294967296", "-1")
     UNSTORABLE += ("\x00", "\x00" * 100, "電\x00信")
-    ODD_TEXT += ("-2147483649", "") + tuple(ODD) + tuple(PAYLOADS[::40])
+    ODD_TEXT += ("-2147483649", "") + tuple(ODD) + tuple(PAYLOADS[::80])
     ODD_JSON += (-(2**63) - 1, -1, {}, True, None, "", "-1", 0.5, "a" * 5000)
-# Also put into each field on its own, the others valid, so no refusal of another field hides
-# what this one does (under `make fuzz`).
+# Also put into each numeric field on its own (every JSON field, every page form field whose
+# valid value is a number), the others valid, so no refusal of another field hides what this
+# one does (under `make fuzz`).
 PER_FIELD = ("2147483648", "9223372036854775808", 2**31, 2**63) if FULL else ()
 
 

@@ -136,7 +136,7 @@ def requests_for(jam, method, rule_text, value):
         form = matrix.form_data(jam.values)
         yield path, {name: value for name in form}, None, query
         if value in PER_FIELD:
-            for name in form:
+            for name in (name for name, valid in form.items() if str(valid).isdigit()):
                 yield path, {**form, name: value}, None, {name: value} if name in QUERY_NAMES else None
 
 
