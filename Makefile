@@ -91,10 +91,13 @@ seed-scale: setup
 	$(BIN)/flask jam seed-scale --ideas $(or $(IDEAS),46000)
 
 # Fuzzing at full size (docs/SECURITY.md): 1,000 generated cases per API operation (schemathesis,
-# from /api/v1/openapi.json) and per domain function and form (hypothesis). CI runs fewer.
+# from /api/v1/openapi.json) and per domain function and form (hypothesis); then the bad-input
+# suite over every route, form field and socket event with its long list of values, on SQLite and
+# PostgreSQL, printing requests, answers >= 500 and tracebacks per database. CI runs fewer.
 .PHONY: fuzz
 fuzz: setup
 	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q tests/api/test_fuzz.py tests/domain/test_fuzz_domain.py
+	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q -s tests/http/test_bad_input.py tests/sockets/test_bad_input.py
 
 # Themes benchmark (bench/themes/): similar-idea look-ups (p50/p99) and theme refreshes in one
 # campaign of 46,000 ideas, beside a dict look-up and a no-op request, and how late the event

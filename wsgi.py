@@ -30,7 +30,9 @@ def serve(host, port):
     if ASYNC_MODE == "eventlet":
         import eventlet.wsgi
 
-        eventlet.wsgi.server(sock, app, max_size=limit, log_output=False)
+        # debug=False: eventlet's default writes the traceback of a failure it catches into the
+        # response body; the log keeps it (app/errors.py answers before it gets that far).
+        eventlet.wsgi.server(sock, app, max_size=limit, log_output=False, debug=False)
     elif ASYNC_MODE == "gevent":
         from gevent.pool import Pool
         from gevent.pywsgi import WSGIServer

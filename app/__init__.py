@@ -19,8 +19,9 @@ def create_app(config=None):
         if hasattr(config, "check"):
             config.check()
 
-    from app import database, i18n, realtime, security
+    from app import database, i18n, inputs, realtime, security
 
+    inputs.init_app(app)  # first: the id converter must be in place before any route
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir())

@@ -1,9 +1,11 @@
 """Turns domain errors and HTTP errors into pages or JSON, in the reader's language."""
+import json
 import logging
 import math
+import sys
 import time
 
-from flask import current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
 from app.extensions import db, limiter
+from app.security import CSP
 
 log = logging.getLogger(__name__)
 
@@ -130,4 +133,52 @@ def init_app(app):
 
     @app.errorhandler(500)
     def _server_error(error):
-        return render_error("server_error", _("Something went wrong on our side. Please try again."), 500)
+        # The failure may have left the database session in a failed transaction (PostgreSQL
+        # then refuses every further query, and the page's header reads notifications):
+        # start clean, and if even the error page fails, answer a plain one.
+        try:
+            db.session.rollback()
+            return render_error("server_error", _("Something went wrong on our side. Please try again."), 500)
+        except Exception:  # noqa: BLE001 - whatever broke, the person gets an answer, not a trace
+            log.exception("the error page failed")
+            return plain_server_error(request.path)
+
+    if not (app.debug or app.testing):
+        app.wsgi_app = LastResort(app.wsgi_app)
+
+
+PLAIN_MESSAGE = "Something went wrong on our side. Please try again."
+
+
+def plain_body(path):
+    """(body, content type) of a 500 built without templates, translations or the database."""
+    if path.startswith("/api/"):
+        body = json.dumps({"error": {"code": "server_error", "message": PLAIN_MESSAGE, "fields": {}}})
+        return body.encode(), "application/json"
+    return f"<!doctype html><title>500</title><p>{PLAIN_MESSAGE}</p>".encode(), "text/html; charset=utf-8"
+
+
+def plain_server_error(path):
+    body, content_type = plain_body(path)
+    return Response(body, status=500, content_type=content_type)
+
+
+class LastResort:
+    """The outermost WSGI layer: whatever escapes Flask (a failing error handler, a failure
+    while building the response) becomes a plain 500 with no traceback. The server behind it
+    would otherwise choose the answer, and eventlet's default writes the traceback into it."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception:  # noqa: BLE001
+            log.exception("unhandled failure serving %s", environ.get("PATH_INFO"))
+            body, content_type = plain_body(environ.get("PATH_INFO", ""))
+            start_response("500 INTERNAL SERVER ERROR",
+                           [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                            ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff")],
+                           sys.exc_info())
+            return [body]

@@ -16,7 +16,7 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
-from app import offload
+from app import inputs, offload
 from app.domain import (accounts, api_tokens, campaigns, comparisons, duplicates, events, permissions,
                         themes, votes)
 from app.domain.errors import DomainError
@@ -394,8 +394,8 @@ def init_app(app):
     events.subscribe(deliver)
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
-    socketio.on_event("join_campaign", on_join_campaign)
-    socketio.on_event("catch_up", on_catch_up)
-    socketio.on_event("follow_dashboard", on_follow_dashboard)
+    socketio.on_event("join_campaign", inputs.checked_event(on_join_campaign))
+    socketio.on_event("catch_up", inputs.checked_event(on_catch_up))
+    socketio.on_event("follow_dashboard", inputs.checked_event(on_follow_dashboard))
     socketio.on_event("*", on_unknown_event)
     socketio.on_error_default(on_error)

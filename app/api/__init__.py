@@ -8,3 +8,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from app.api import (auth, campaigns, comments, comparisons, dashboards, events, flags, ideas,  # noqa: E402,F401,I001
                      merges, moderation, notifications, openapi, reviews, rules, sanctions, themes, users,
                      votes)
+
+from app import inputs  # noqa: E402
+
+# After authenticate (app/api/auth.py), which caps the body's size before anything reads it.
+bp.before_request(inputs.check_json_body)

@@ -9,6 +9,7 @@ import re
 from flask import current_app
 
 from app.api import bp
+from app.domain.validation import ID_MAX
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -16,7 +17,7 @@ API_VERSION = "1.0.0"
 _SCHEMAS = {}
 
 # Path parameters, by name, as the rules spell them.
-MAX_ID = 2**31 - 1
+MAX_ID = ID_MAX
 ID_CONVERTER = f"int(min=1, max={MAX_ID})"
 _PATH_PARAMETERS = {
     "campaign": ({"type": "string", "minLength": 1}, "The campaign's numeric id or its slug."),
@@ -39,7 +40,9 @@ _ERROR_RESPONSES = {
     404: ("NotFound", "No such object, or the caller may not see it (private campaigns do not leak)."),
     409: ("Conflict", "A conflict, e.g. `campaign_not_open` when the campaign is upcoming or closed."),
     413: ("PayloadTooLarge", "The body is larger than the API accepts."),
-    422: ("ValidationFailed", "One or more fields are invalid; `error.fields` names each of them."),
+    422: ("ValidationFailed", "One or more fields are invalid; `error.fields` names each of them. "
+                              "Any operation refuses a query parameter or body field holding a NUL "
+                              "character or an unpaired surrogate this way."),
     429: ("TooManyRequests", "Faster than the jam's limits allow (`rate_limited`); the message and the "
                              "Retry-After header say how many seconds to wait."),
 }
@@ -96,8 +99,9 @@ def operation(operation_id, summary, *, tag, auth="optional", query=(), body=Non
 
     ``auth`` is "optional" (anonymous callers may read public data) or "required";
     ``responses`` maps a success status to a schema name (None for no body);
-    ``errors`` lists further error statuses. 401 is always possible (a bad token is refused
-    everywhere); a body adds 400, 413 and 422. ``body_required=False`` lets the caller send
+    ``errors`` lists further error statuses. 401 and 422 are always possible (a bad token,
+    and text no database can store, are refused everywhere); a body adds 400 and 413.
+    ``body_required=False`` lets the caller send
     no body at all (for bodies whose fields are all optional). ``csv`` says the success
     response may also come as CSV text (chosen by a query parameter).
     """
@@ -130,7 +134,9 @@ def _operation(rule, spec):
     parameters.extend(spec["query"])
     if parameters:
         op["parameters"] = parameters
-    errors = {401} | spec["errors"]
+    # 401: a bad token is refused everywhere; 422: so is text no database can store, in any
+    # query parameter or body field (app/inputs.py), before the operation runs.
+    errors = {401, 422} | spec["errors"]
     if spec["body"]:
         op["requestBody"] = {"required": spec["body_required"],
                              "content": {"application/json": {"schema": ref(spec["body"])}}}

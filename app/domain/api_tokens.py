@@ -54,7 +54,9 @@ def revoke_api_token(user, token_id):
 
 def user_for_token(plaintext):
     """The active owner of a valid, unrevoked token, or None."""
-    if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
+    # Tokens are ASCII: anything else (a socket's auth can carry any JSON text) is no token.
+    if (not plaintext or not plaintext.isascii() or not plaintext.startswith(TOKEN_PREFIX)
+            or len(plaintext) > 100):
         return None
     row = db.session.execute(
         select(ApiToken, User).join(User, User.id == ApiToken.user_id)

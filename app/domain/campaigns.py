@@ -12,7 +12,7 @@ from app.domain.audit import record_audit
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, CampaignNotOpen, NotFound, PermissionDenied
 from app.domain.text import clean_block, clean_line, render_markdown
-from app.domain.validation import FieldErrors, parse_id
+from app.domain.validation import ID_MAX, FieldErrors, parse_id
 from app.extensions import db
 from app.models import Campaign, CampaignAudience, ContentState, ParticipantKind, Phase, VotingMode
 
@@ -440,7 +440,8 @@ def list_campaign_events(user, campaign_id, *, after, limit=CATCH_UP_LIMIT):
     """
     campaign = get_campaign(user, campaign_id)
     errors = FieldErrors()
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+    # Past ID_MAX no entry can be numbered, and PostgreSQL would refuse to compare.
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after <= ID_MAX:
         errors.add("after", _l("Enter a whole number from 0."))
     errors.raise_if_any()
     entries = events.events_after(campaign.id, after, include_moderated=permissions.is_moderator(user),

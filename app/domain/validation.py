@@ -28,7 +28,9 @@ class FieldErrors:
             raise ValidationError(fields=dict(self.fields))
 
 
-ID_MAX = 2**63 - 1
+# Every id column is a 32-bit INTEGER: on PostgreSQL a larger number fails the query instead of
+# finding nothing, so no id past it is ever looked up (app/inputs.py bounds URL ids the same way).
+ID_MAX = 2**31 - 1
 
 
 def parse_id(value):
@@ -40,7 +42,7 @@ def parse_id(value):
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX)):
         number = int(value)
     else:
         return None

@@ -307,7 +307,7 @@ def test_a_logout_token_for_another_client_is_refused(app, client, idp):
 def test_bad_or_missing_callback_parameters_change_nothing(client, idp):
     for query in ("", "?state=nope&code=nope", "?error=access_denied&state=x", "?code=%00&state=%00"):
         response = client.get(f"/login/sso/corp/callback{query}")
-        assert response.status_code == 401, query
+        assert response.status_code == (422 if "%00" in query else 401), query  # NUL: refused before the view
         assert "Traceback" not in response.get_data(as_text=True)
     assert db.session.scalar(select(User)) is None
     assert client.get("/login/sso/nobody").status_code == 404
