@@ -1,10 +1,14 @@
-"""The message queue going away: writes still land, and clients converge afterwards."""
+"""The message queue going away: writes still land, and clients converge afterwards.
+
+The server runs with the shipped settings, rate limits on: their counters live in the same
+Redis, and must degrade to per-process counting rather than fail the writes."""
+import contextlib
 import time
 import uuid
 
 import pytest
 
-from tests.services import ServerProcess, TcpProxy, require_redis
+from tests.services import ServerProcess, TcpProxy, postgres_database, require_redis
 from tests.sockets.conftest import Api, LiveClient, seed_live_jam
 
 pytestmark = pytest.mark.server
@@ -15,12 +19,32 @@ def counts_of(api, campaign_id):
     return {item["id"]: {k: item[k] for k in ("up_count", "down_count", "score")} for item in items}
 
 
-def test_redis_down_loses_no_vote_and_clients_catch_up(tmp_path):
+@contextlib.contextmanager
+def database(kind, tmp_path):
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'faults.sqlite'}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+@pytest.mark.parametrize("kind, async_mode", [
+    ("sqlite", "eventlet"),
+    pytest.param("postgresql", "eventlet", marks=pytest.mark.postgres),
+    pytest.param("postgresql", "gevent", marks=pytest.mark.postgres),
+])
+def test_redis_down_loses_no_vote_and_clients_catch_up(tmp_path, kind, async_mode):
     require_redis()
+    with database(kind, tmp_path) as url:
+        redis_down_loses_no_vote_and_clients_catch_up(url, async_mode)
+
+
+def redis_down_loses_no_vote_and_clients_catch_up(url, async_mode):
     proxy = TcpProxy(6379)
-    url = f"sqlite:///{tmp_path / 'faults.sqlite'}"
     jam = seed_live_jam(url)
-    server = ServerProcess(url, SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{proxy.port}/0",
+    # Shipped settings: rate limits on, counted in the message queue's Redis.
+    server = ServerProcess(url, async_mode=async_mode, RATELIMIT_ENABLED="true",
+                           SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{proxy.port}/0",
                            SOCKETIO_CHANNEL=f"test-{uuid.uuid4().hex}")
     client = LiveClient(server.url)
     api = Api(server.url)
