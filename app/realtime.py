@@ -29,7 +29,11 @@ log = logging.getLogger(__name__)
 COUNTS_INTERVAL = 0.3
 SCHEDULER_INTERVAL = 1.0
 
-_dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
+# Campaigns whose votes changed here since the last flush: a hint to send their counts at
+# once. Which ideas are due is stored with each vote (votes.mark_counts_due), and every
+# COUNTS_SWEEP_INTERVAL each process sends whatever is due, from wherever it came.
+_dirty_counts = set()
+COUNTS_SWEEP_INTERVAL = 1.0
 _dirty_rankings = set()  # campaigns with pairwise answers since their last refit here
 _dirty_dashboards = set()  # campaigns with stream entries since the last dashboard tick
 # Pairwise rankings are refitted (and the leaderboard sent) at most this often per campaign.
@@ -99,7 +103,7 @@ def deliver(kind, data):
         _safe_emit(data["kind"], data["payload"], user_room(data["user_id"]))
     elif kind == "votes.changed":
         with _dirty_lock:
-            _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])
+            _dirty_counts.add(data["campaign_id"])
         if _counts_wanted is not None:
             _counts_wanted.set()
     elif kind == "comparisons.changed":
@@ -109,22 +113,27 @@ def deliver(kind, data):
         end_token_connections(data["token_id"])
 
 
-def flush_vote_counts():
-    """Send the gathered vote counts, one stream entry per campaign. Returns entries sent."""
+def flush_vote_counts(sweep=False):
+    """Send the due vote counts, one stream entry per campaign: of the campaigns whose votes
+    changed here, or (``sweep``) of every campaign with counts due, e.g. left by a failed
+    round or a process that died. Returns entries sent."""
     with _dirty_lock:
-        pending = dict(_dirty_counts)
+        pending = set(_dirty_counts)
         _dirty_counts.clear()
+    if sweep:
+        pending.update(votes.campaigns_with_counts_due())
     sent = 0
-    for campaign_id, idea_ids in pending.items():
+    for campaign_id in sorted(pending):
         try:
-            votes.announce_vote_counts(campaign_id, idea_ids)
-            sent += 1
-        except Exception:  # noqa: BLE001 - keep the ideas for the next round
+            sent += bool(votes.announce_vote_counts(campaign_id))
+        except Exception:  # noqa: BLE001 - still due in the database: the next sweep sends them
             db.session.rollback()
             log.exception("could not announce vote counts of campaign %s", campaign_id)
-            with _dirty_lock:
-                _dirty_counts.setdefault(campaign_id, set()).update(idea_ids)
     return sent
+
+
+def sweep_vote_counts():
+    return flush_vote_counts(sweep=True)
 
 
 def flush_dashboard_ticks():
@@ -250,6 +259,7 @@ def start_background_tasks(app):
     _tasks_started = True
     _counts_wanted = socketio.server.eio.create_event()
     socketio.start_background_task(_coalesce_counts, app)
+    socketio.start_background_task(_every, COUNTS_SWEEP_INTERVAL, sweep_vote_counts, app)
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
     socketio.start_background_task(_every, RANKING_INTERVAL, refresh_rankings, app)
     socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)

@@ -103,7 +103,7 @@ class ServerProcess:
         )
         self._wait_until_up()
 
-    def _wait_until_up(self, timeout=30):
+    def _wait_until_up(self, timeout=90):  # a busy machine starts a server slowly
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -18,7 +18,7 @@ from app.models.notification import Notification, NotificationKind
 from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterion, ReviewScore
 from app.models.theme import Theme, ThemeIdea, ThemeRefresh
 from app.models.user import ParticipantKind, Role, User
-from app.models.vote import Vote
+from app.models.vote import Vote, VoteCountsDue
 
 __all__ = [
     "SITE_SCOPE", "ActivityHour", "ActivityPerson", "Contributor", "SegmentTally", "StatusTally", "TagTally",
@@ -28,6 +28,6 @@ __all__ = [
     "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
-    "ReviewScore", "Role", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VotingMode",
+    "ReviewScore", "Role", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VoteCountsDue", "VotingMode",
     "idea_tags",
 ]

@@ -85,3 +85,100 @@ def redis_down_loses_no_vote_and_clients_catch_up(url, async_mode):
         client.close()
         server.stop()
         proxy.cut()
+
+
+# --- vote counts never stranded ------------------------------------------------------------
+#
+# A trigger makes writing an ``idea.counts`` entry fail while a switch is on, and counts each
+# refusal in a sequence (which, unlike a table, keeps counting through the rollback).
+
+FAULT_SQL = """
+CREATE TABLE counts_fault (armed boolean NOT NULL);
+INSERT INTO counts_fault VALUES (false);
+CREATE SEQUENCE counts_refused;
+CREATE FUNCTION refuse_counts() RETURNS trigger AS $$
+BEGIN
+  IF NEW.kind = 'idea.counts' AND (SELECT armed FROM counts_fault) THEN
+    PERFORM nextval('counts_refused');
+    RAISE EXCEPTION 'idea.counts refused by the test';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER refuse_counts BEFORE INSERT ON campaign_events
+  FOR EACH ROW EXECUTE FUNCTION refuse_counts();
+"""
+
+
+class CountsFault:
+    def __init__(self, database_url):
+        import psycopg
+
+        self.connection = psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True)
+        self.connection.execute(FAULT_SQL)
+
+    def arm(self, armed=True):
+        self.connection.execute("UPDATE counts_fault SET armed = %s", (armed,))
+
+    def refusals(self):
+        last, called = self.connection.execute("SELECT last_value, is_called FROM counts_refused").fetchone()
+        return last if called else 0
+
+    def wait_for_refusals(self, more_than, timeout=20):
+        deadline = time.monotonic() + timeout
+        while self.refusals() <= more_than:
+            assert time.monotonic() < deadline, "the server never tried to send the counts"
+            time.sleep(0.05)
+
+
+def stream_counts_converge(client, api, campaign_id, after, idea_id, timeout=20):
+    """Poll the stream until its last counts of ``idea_id`` equal the stored ones."""
+    truth = counts_of(api, campaign_id)[idea_id]
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = client.call("catch_up", {"campaign_id": campaign_id, "after": after})
+        shown = [e["payload"]["ideas"][str(idea_id)] for e in reply["events"]
+                 if e["kind"] == "idea.counts" and str(idea_id) in e["payload"]["ideas"]]
+        if shown and shown[-1] == truth:
+            return
+        assert time.monotonic() < deadline, f"the stream shows {shown[-1:]} for {truth}"
+        time.sleep(0.1)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_counts_reach_the_stream_after_a_failed_write_and_after_a_kill(async_mode):
+    with postgres_database() as url:
+        jam = seed_live_jam(url)
+        fault = CountsFault(url)
+        server = ServerProcess(url, async_mode=async_mode)
+        client = LiveClient(server.url)
+        try:
+            # Writing the counts fails once: they are sent at the next chance, with no new vote.
+            start = client.join(jam.campaign_id)
+            fault.arm()
+            api = Api(server.url)
+            for token in jam.voter_tokens[:6]:
+                api.vote(token, jam.idea_ids[0], "up")
+            fault.wait_for_refusals(0)
+            fault.arm(False)
+            stream_counts_converge(client, api, jam.campaign_id, start, jam.idea_ids[0])
+
+            # The process that answered six votes is killed before it could send their counts;
+            # another process sends them.
+            fault.arm()
+            refused = fault.refusals()
+            for token in jam.voter_tokens[:6]:
+                api.vote(token, jam.idea_ids[1], "up")
+            fault.wait_for_refusals(refused)
+            client.close()
+            server.process.kill()
+            server.process.wait()
+            fault.arm(False)
+            server.stop()
+            server = ServerProcess(url, async_mode=async_mode)
+            client = LiveClient(server.url)
+            stream_counts_converge(client, Api(server.url), jam.campaign_id, start, jam.idea_ids[1])
+        finally:
+            client.close()
+            server.stop()
+            fault.connection.close()
