@@ -480,3 +480,50 @@ def test_a_token_revoked_elsewhere_closes_its_socket(live, connect):
             socketio.exceptions.TimeoutError):
         pass
     assert wait_until_closed(client)
+
+
+def open_descriptors(pid):
+    import os
+
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def polling_session(base_url):
+    """A Socket.IO session over long-polling (handshake and namespace), as a browser opens it."""
+    import json
+
+    import requests
+
+    opened = requests.get(f"{base_url}/socket.io/?EIO=4&transport=polling", timeout=30).text
+    sid = json.loads(opened[opened.index("{"):])["sid"]
+    assert requests.post(f"{base_url}/socket.io/?EIO=4&transport=polling&sid={sid}", data="40",
+                         timeout=30).text.lower() == "ok"
+    return sid
+
+
+def test_oversized_polling_posts_are_answered_and_release_everything(live):
+    """Twenty posts over the size limit, from clients that then send nothing else (no GET):
+    each is answered at once, and the server holds no more descriptors than before."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    _jam, server, _api = live
+    host, port = urlsplit(server.url).hostname, urlsplit(server.url).port
+    polling_session(server.url)  # warm: the first session opens files that stay open
+    before = open_descriptors(server.process.pid)
+    body = b"4" + b"x" * 100_000
+    statuses = []
+    for _ in range(20):
+        sid = polling_session(server.url)
+        with socket.create_connection((host, port), timeout=30) as conn:
+            conn.sendall((f"POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\n"
+                          f"Host: {host}:{port}\r\nContent-Type: text/plain\r\n"
+                          f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+            answer = conn.recv(200)  # an unanswered request ends the test here
+            statuses.append(answer.split(b" ")[1] if answer else b"(closed)")
+    assert set(statuses) == {b"413"}, statuses
+    deadline = time.monotonic() + 20
+    while open_descriptors(server.process.pid) > before:
+        assert time.monotonic() < deadline, (before, open_descriptors(server.process.pid))
+        time.sleep(0.1)
