@@ -108,6 +108,11 @@ class Config:
     # The 429 itself carries Retry-After, the same number of seconds as its message says.
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_KEY_PREFIX = os.environ.get("SOCKETIO_CHANNEL", "ideajam")
+    # When Redis is away, each process counts in its own memory (the same limits, per
+    # process) until Redis answers again: the jam keeps taking writes, still paced.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    # And should counting fail in any other way, the request goes on (the error is logged).
+    RATELIMIT_SWALLOW_ERRORS = True
     # Many people of one organisation share an address behind its gateway, so the per-address
     # limits of signed-in actions only stop floods; the per-person ones pace people.
     RATE_LIMITS = {

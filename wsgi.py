@@ -16,9 +16,12 @@ elif ASYNC_MODE == "gevent":
     monkey.patch_all()
 
 from app import create_app, realtime  # noqa: E402
-from app.serving import connection_limit, listening_socket  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+from app.serving import connection_limit, listening_socket, refuse_oversized_polls  # noqa: E402
 
 app = create_app()
+app.wsgi_app = refuse_oversized_polls(app.wsgi_app, socketio.server.eio,
+                                      app.config["SOCKET_MAX_MESSAGE_BYTES"])
 # Every server process coalesces its own vote counts and watches the campaign clocks.
 realtime.start_background_tasks(app)
 
@@ -39,8 +42,6 @@ def serve(host, port):
 
         WSGIServer(sock, app, spawn=Pool(limit), log=None).serve_forever()
     else:
-        from app.extensions import socketio
-
         sock.close()
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
 

@@ -26,3 +26,15 @@ def init_app(app):
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
                 cursor.close()
+
+
+# SQLSTATEs of a transaction PostgreSQL aborted only because of another one running at the
+# same time: deadlock_detected and serialization_failure. Nothing of it was written, and the
+# same transaction run again will normally succeed.
+TRANSIENT_CONFLICTS = {"40P01", "40001"}
+
+
+def is_transient_conflict(error) -> bool:
+    """True for a database error that running the whole transaction again may cure."""
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in TRANSIENT_CONFLICTS

@@ -30,7 +30,11 @@ log = logging.getLogger(__name__)
 COUNTS_INTERVAL = 0.3
 SCHEDULER_INTERVAL = 1.0
 
-_dirty_counts = {}  # campaign id -> set of idea ids whose votes changed since the last flush
+# Campaigns whose votes changed here since the last flush: a hint to send their counts at
+# once. Which ideas are due is stored with each vote (votes.mark_counts_due), and every
+# COUNTS_SWEEP_INTERVAL each process sends whatever is due, from wherever it came.
+_dirty_counts = set()
+COUNTS_SWEEP_INTERVAL = 1.0
 _dirty_rankings = set()  # campaigns with pairwise answers since their last refit here
 _dirty_dashboards = set()  # campaigns with stream entries since the last dashboard tick
 # Pairwise rankings are refitted (and the leaderboard sent) at most this often per campaign.
@@ -38,7 +42,8 @@ RANKING_INTERVAL = 2.0
 _dirty_lock = threading.Lock()
 _tasks_started = False
 _counts_wanted = None  # an async event that wakes the coalescer, made when it starts
-# This process's signed-in connections: sid -> (user id, the standing they connected with).
+# This process's signed-in connections: sid -> (user id, the standing they connected with,
+# the id of the personal access token they connected with or None).
 _signed_in = {}
 # The campaign room each connection follows here (one at a time): sid -> room.
 _followed_room = {}
@@ -102,30 +107,37 @@ def deliver(kind, data):
             _safe_emit(data["kind"], message, user_room(data["user_id"]))
     elif kind == "votes.changed":
         with _dirty_lock:
-            _dirty_counts.setdefault(data["campaign_id"], set()).add(data["idea_id"])
+            _dirty_counts.add(data["campaign_id"])
         if _counts_wanted is not None:
             _counts_wanted.set()
     elif kind == "comparisons.changed":
         with _dirty_lock:
             _dirty_rankings.add(data["campaign_id"])
+    elif kind == "token.revoked":
+        end_token_connections(data["token_id"])
 
 
-def flush_vote_counts():
-    """Send the gathered vote counts, one stream entry per campaign. Returns entries sent."""
+def flush_vote_counts(sweep=False):
+    """Send the due vote counts, one stream entry per campaign: of the campaigns whose votes
+    changed here, or (``sweep``) of every campaign with counts due, e.g. left by a failed
+    round or a process that died. Returns entries sent."""
     with _dirty_lock:
-        pending = dict(_dirty_counts)
+        pending = set(_dirty_counts)
         _dirty_counts.clear()
+    if sweep:
+        pending.update(votes.campaigns_with_counts_due())
     sent = 0
-    for campaign_id, idea_ids in pending.items():
+    for campaign_id in sorted(pending):
         try:
-            votes.announce_vote_counts(campaign_id, idea_ids)
-            sent += 1
-        except Exception:  # noqa: BLE001 - keep the ideas for the next round
+            sent += bool(votes.announce_vote_counts(campaign_id))
+        except Exception:  # noqa: BLE001 - still due in the database: the next sweep sends them
             db.session.rollback()
             log.exception("could not announce vote counts of campaign %s", campaign_id)
-            with _dirty_lock:
-                _dirty_counts.setdefault(campaign_id, set()).update(idea_ids)
     return sent
+
+
+def sweep_vote_counts():
+    return flush_vote_counts(sweep=True)
 
 
 def flush_dashboard_ticks():
@@ -251,6 +263,7 @@ def start_background_tasks(app):
     _tasks_started = True
     _counts_wanted = socketio.server.eio.create_event()
     socketio.start_background_task(_coalesce_counts, app)
+    socketio.start_background_task(_every, COUNTS_SWEEP_INTERVAL, sweep_vote_counts, app)
     socketio.start_background_task(_every, SCHEDULER_INTERVAL, campaigns.announce_scheduled_phases, app)
     socketio.start_background_task(_every, RANKING_INTERVAL, refresh_rankings, app)
     socketio.start_background_task(_every, GUARD_INTERVAL, end_outdated_connections, app)
@@ -272,11 +285,40 @@ def start_background_tasks(app):
 # --- the socket's own protocol ------------------------------------------------------------
 
 def _socket_user():
-    """The person behind this connection, re-checked on every event (deactivation ends it)."""
+    """The person behind this connection, re-checked on every event (deactivation ends it;
+    so does revoking the token it was opened with)."""
+    token_id = session.get("socket_token")
+    if token_id is not None and not api_tokens.active_token_ids([token_id]):
+        return None
     session_id = session.get("socket_user")
     if session_id:
         return accounts.load_session_user(session_id)
     return current_user if permissions.is_authenticated(current_user) else None
+
+
+def _revoked():
+    """True, and the connection ended, when it was opened with a token since revoked."""
+    token_id = session.get("socket_token")
+    if token_id is None or api_tokens.active_token_ids([token_id]):
+        return False
+    sid = request.sid
+    _signed_in.pop(sid, None)
+    # Ended right after this event's error reply has gone out.
+    socketio.start_background_task(socketio.server.disconnect, sid, namespace="/")
+    return True
+
+
+def _sent_by_client():
+    """True when a lifecycle handler (connect, disconnect) runs for an event a client sent
+    by that name, e.g. ``42["disconnect"]``. python-socketio hands such events to the same
+    handlers as the real ones; but the real ones run while the connection is being set up
+    or taken down, when it is not (or no longer) counted as connected."""
+    return socketio.server.manager.is_connected(request.sid, request.namespace or "/")
+
+
+def _refuse_reserved():
+    emit("error", {"code": "reserved_event", "message": "this event name is reserved"})
+    return _error("reserved_event", "this event name is reserved")
 
 
 def _error(code, message):
@@ -291,37 +333,59 @@ def _campaign_id_from(data):
 
 def on_connect(auth=None):
     """Authenticate by the page's login session or, for API clients, a personal token."""
+    if _sent_by_client():
+        return _refuse_reserved()
     token = auth.get("token") if isinstance(auth, dict) else None
+    token_id = None
     if token is not None:
-        user = api_tokens.user_for_token(token) if isinstance(token, str) else None
-        if user is None:
+        found = api_tokens.authenticate_token(token)
+        if found is None:
             raise ConnectionRefusedError("invalid_token")
+        user, token_id = found
         session["socket_user"] = user.get_id()
+        session["socket_token"] = token_id
     elif permissions.is_authenticated(current_user):
         session["socket_user"] = current_user.get_id()
     user = _socket_user()
     if user is not None:
         join_room(user_room(user.id))
-        _signed_in[request.sid] = (user.id, accounts.standing_of([user.id]).get(user.id))
+        _signed_in[request.sid] = (user.id, accounts.standing_of([user.id]).get(user.id), token_id)
     return True
 
 
 def on_disconnect(*_args):
+    if _sent_by_client():
+        # Only the server ends a connection's place in the guard (end_outdated_connections).
+        return _refuse_reserved()
     _signed_in.pop(request.sid, None)
     _followed_room.pop(request.sid, None)
 
 
+def end_token_connections(token_id):
+    """End, at once, this process's connections opened with a token (it was revoked). Other
+    processes end theirs at their guard's next round (end_outdated_connections), and every
+    join and catch-up checks the token first."""
+    ended = 0
+    for sid, (_user_id, _standing, opened_with) in list(_signed_in.items()):
+        if opened_with == token_id:
+            _signed_in.pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+            ended += 1
+    return ended
+
+
 def end_outdated_connections():
     """Disconnect sockets whose person was deactivated, changed password, role or kind since
-    connecting. A browser reconnects at once and is authorised afresh; a deactivated
-    person's reconnect is anonymous and sees only public campaigns."""
+    connecting, or whose token was revoked. A browser reconnects at once and is authorised
+    afresh; a deactivated person's reconnect is anonymous and sees only public campaigns."""
     if not _signed_in:
         return 0
     connections = list(_signed_in.items())
-    standing = accounts.standing_of({user_id for _sid, (user_id, _) in connections})
+    standing = accounts.standing_of({user_id for _sid, (user_id, _, _) in connections})
+    tokens = api_tokens.active_token_ids({token for _sid, (_, _, token) in connections if token})
     ended = 0
-    for sid, (user_id, then) in connections:
-        if standing.get(user_id) != then:
+    for sid, (user_id, then, token_id) in connections:
+        if standing.get(user_id) != then or (token_id is not None and token_id not in tokens):
             _signed_in.pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
             ended += 1
@@ -333,6 +397,8 @@ def on_join_campaign(data=None):
     campaign_id = _campaign_id_from(data)
     if campaign_id is None:
         return _error("bad_request", "campaign_id must be a positive integer")
+    if _revoked():
+        return _error("unauthorized", "the token this connection was opened with was revoked")
     user = _socket_user()
     viewer = user or current_user
     try:
@@ -367,6 +433,9 @@ def on_catch_up(data=None):
     campaign_id = _campaign_id_from(data)
     if campaign_id is None:
         return _error("bad_request", "campaign_id must be a positive integer")
+    if _revoked():
+        db.session.remove()
+        return _error("unauthorized", "the token this connection was opened with was revoked")
     try:
         page = campaigns.list_campaign_events(_socket_user() or current_user, campaign_id,
                                               after=data.get("after"))

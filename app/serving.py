@@ -35,3 +35,35 @@ def listening_socket(host, port):
         sys.exit(f"Cannot listen on {host}:{port}: {error}. Is another server still running?")
     sock.listen(1024)
     return sock
+
+
+def refuse_oversized_polls(wsgi_app, server, limit, path="/socket.io/"):
+    """Answer a long-polling POST larger than ``limit`` bytes at once with 413, close its
+    HTTP connection, and end its Engine.IO session without waiting.
+
+    Engine.IO would refuse it too, but then closes the session *waiting* until the client's
+    next GET has taken the goodbye; a client that sends no GET leaves that request, and its
+    file descriptor, hanging forever. Over websocket an oversized message closes at once
+    already. ``server`` is the Engine.IO server (``socketio.server.eio``).
+    """
+    from urllib.parse import parse_qs
+
+    def app(environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith(path):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = limit + 1
+            chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+            if length > limit or chunked:
+                sid = (parse_qs(environ.get("QUERY_STRING", "")).get("sid") or [None])[0]
+                session = server.sockets.pop(sid, None) if sid else None
+                if session is not None:
+                    session.close(wait=False, abort=True)
+                body = b"message too large"
+                start_response("413 Content Too Large", [
+                    ("Content-Type", "text/plain"), ("Content-Length", str(len(body))),
+                    ("Connection", "close")])
+                return [body]
+        return wsgi_app(environ, start_response)
+    return app

@@ -102,7 +102,11 @@ class ServerProcess:
             [sys.executable, "wsgi.py"], cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
             env=flask_env(database_url, PORT=str(self.port), ASYNC_MODE=async_mode, **env),
         )
-        self._wait_until_up()
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.stop()  # a server that never came up must not outlive the test
+            raise
 
     def _wait_until_up(self, timeout=120):
         # Generous: on a busy 2-core machine a cold server's first answer can take many

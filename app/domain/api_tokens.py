@@ -4,7 +4,7 @@ import secrets
 
 from sqlalchemy import select
 
-from app.domain import permissions
+from app.domain import events, permissions
 from app.domain.clock import utcnow
 from app.domain.errors import NotFound, PermissionDenied
 from app.domain.text import clean_line
@@ -49,13 +49,22 @@ def revoke_api_token(user, token_id):
         raise NotFound()
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        # Connections opened with it (live sockets) end once this commits (app.realtime).
+        events.record_change("token.revoked", {"token_id": token.id})
         db.session.commit()
 
 
 def user_for_token(plaintext):
     """The active owner of a valid, unrevoked token, or None."""
+    found = authenticate_token(plaintext)
+    return found[0] if found else None
+
+
+def authenticate_token(plaintext):
+    """(active owner, token id) of a valid, unrevoked token, or None. Long-lived connections
+    keep the id, to end when the token is revoked (``active_token_ids``)."""
     # Tokens are ASCII: anything else (a socket's auth can carry any JSON text) is no token.
-    if (not plaintext or not plaintext.isascii() or not plaintext.startswith(TOKEN_PREFIX)
+    if (not isinstance(plaintext, str) or not plaintext.isascii() or not plaintext.startswith(TOKEN_PREFIX)
             or len(plaintext) > 100):
         return None
     row = db.session.execute(
@@ -64,4 +73,12 @@ def user_for_token(plaintext):
     ).first()
     if row is None or not row.User.active:
         return None
-    return row.User
+    return row.User, row.ApiToken.id
+
+
+def active_token_ids(token_ids):
+    """Those of ``token_ids`` that are not revoked."""
+    if not token_ids:
+        return set()
+    return set(db.session.scalars(select(ApiToken.id).where(ApiToken.id.in_(sorted(token_ids)),
+                                                            ApiToken.revoked_at.is_(None))))

@@ -326,25 +326,41 @@ def best_score_expression(share):
             / (Idea.up_count + Idea.down_count + literal(prior, Float)))
 
 
-def keep_best_scores(campaign_id, idea_ids, up_delta=0, down_delta=0):
+def keep_best_scores(campaign_id, idea_ids, up_delta=0, down_delta=0) -> bool:
     """After vote counts changed, inside the caller's transaction: add the deltas to the
-    campaign's totals and work out the ideas' "best" scores again — every idea's when the
-    campaign's share moved past the tolerance."""
+    campaign's totals and work out these ideas' "best" scores again. Returns True when the
+    campaign's share moved past the tolerance: every idea's score is then due, and the caller
+    runs ``rescore_best`` in a transaction of its own after committing.
+
+    Lock order (PostgreSQL) of every campaign write: idea rows first, then the campaign row,
+    then per-person tallies. The caller already holds these ideas; the campaign row is taken
+    here. Re-scoring every idea inside this transaction would take the campaign's other idea
+    rows *after* its campaign row, against that order, and deadlock with votes holding them.
+    """
     row = db.session.execute(
         update(Campaign).where(Campaign.id == campaign_id)
         .values(up_total=Campaign.up_total + up_delta, down_total=Campaign.down_total + down_delta)
         .returning(Campaign.up_total, Campaign.down_total, Campaign.best_share)).one()
     share = best_share(row.up_total, row.down_total)
-    if abs(share - row.best_share) > BEST_SHARE_TOLERANCE:
-        rescore_best(campaign_id, share)
-    elif idea_ids:
+    due = abs(share - row.best_share) > BEST_SHARE_TOLERANCE
+    if idea_ids:
+        # These ideas are ours already: they get the new share at once.
         db.session.execute(update(Idea).where(Idea.id.in_(sorted(idea_ids)))
-                           .values(best_score=best_score_expression(row.best_share)))
+                           .values(best_score=best_score_expression(share if due else row.best_share)))
+    return due
 
 
 def rescore_best(campaign_id, share=None):
     """Work out every idea's "best" score with the campaign's share (recounted from the ideas
-    when not given, e.g. after a bulk import), inside the caller's transaction."""
+    when not given, e.g. after a bulk import; read from the totals when ``share`` is
+    "current"), inside the caller's transaction, then record the share on the campaign.
+
+    Locks in the one order (see ``keep_best_scores``): the campaign's idea rows in id order,
+    then the campaign row. Two re-scores therefore queue behind each other instead of
+    deadlocking, and a vote holding one idea waits for them or they for it, never both."""
+    ids = (select(Idea.id).where(Idea.campaign_id == campaign_id).order_by(Idea.id)
+           .with_for_update())
+    db.session.execute(ids).all()
     if share is None:
         up, down = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
                                              func.coalesce(func.sum(Idea.down_count), 0))
@@ -352,9 +368,15 @@ def rescore_best(campaign_id, share=None):
         db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
                            .values(up_total=up, down_total=down))
         share = best_share(up, down)
-    db.session.execute(update(Campaign).where(Campaign.id == campaign_id).values(best_share=share))
+    elif share == "current":
+        # Totals as of now: votes committed after this read move them again and, past the
+        # tolerance, ask for another re-score.
+        totals = db.session.execute(select(Campaign.up_total, Campaign.down_total)
+                                    .where(Campaign.id == campaign_id)).one()
+        share = best_share(totals.up_total, totals.down_total)
     db.session.execute(update(Idea).where(Idea.campaign_id == campaign_id)
                        .values(best_score=best_score_expression(share)))
+    db.session.execute(update(Campaign).where(Campaign.id == campaign_id).values(best_share=share))
 
 
 _ORDER = {

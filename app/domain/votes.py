@@ -6,20 +6,25 @@ changed from the value that was read (compare-and-set), so concurrent requests c
 neither lose nor double a count, on SQLite or PostgreSQL. The write transaction holds no
 I/O but the database's own: nothing yields to other requests until it commits.
 """
+import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.domain import activity, campaigns, events, ideas, permissions
 from app.domain.clock import utcnow
+from app.database import is_transient_conflict
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.extensions import db
-from app.models import Idea, Vote
+from app.models import Idea, Vote, VoteCountsDue
 
 UP, DOWN, NONE = 1, -1, 0
 _ATTEMPTS = 5
+_RESCORE_DUE = "rescore_due"
+log = logging.getLogger(__name__)
 
 
 class _StaleVote(Exception):
@@ -61,23 +66,54 @@ def cast_vote(user, idea_id, value):
     if not permissions.can_vote_on_idea(user, idea):
         raise PermissionDenied(_l("You cannot vote on your own idea."), code="own_idea")
     user_id, idea_id, campaign_id = user.id, idea.id, idea.campaign_id  # ids survive a rollback
+    rescore_due = False
     for _ in range(_ATTEMPTS):
         try:
-            if _apply(user, idea, value):
+            changed = _apply(user, idea, value)
+            if changed:
+                rescore_due = changed == _RESCORE_DUE
                 # Counts reach viewers coalesced, a few times a second (app.realtime).
                 events.record_change("votes.changed", {"campaign_id": campaign_id, "idea_id": idea_id})
             db.session.commit()
             break
         except (IntegrityError, _StaleVote):
             db.session.rollback()
+        except OperationalError as error:
+            # A deadlock or serialization failure aborted the whole transaction and wrote
+            # nothing; running it again from the read is safe (the vote is compare-and-set).
+            db.session.rollback()
+            if not is_transient_conflict(error):
+                raise
     else:
         raise Conflict()
+    if rescore_due:
+        _rescore_campaign(campaign_id)
     return vote_result(user, idea_id)
 
 
-def _apply(user, idea, value) -> bool:
+def _rescore_campaign(campaign_id):
+    """Re-score every idea of the campaign, after the vote that moved its share committed,
+    in a transaction of its own (see ``ideas.keep_best_scores`` for why not inside the
+    vote's). The vote stands whatever happens here: a failed re-score is logged, and the
+    next vote finds the share still past the tolerance and asks again."""
+    for _ in range(_ATTEMPTS):
+        try:
+            ideas.rescore_best(campaign_id, share="current")
+            db.session.commit()
+            return
+        except OperationalError as error:
+            db.session.rollback()
+            if not is_transient_conflict(error):
+                break
+    log.warning("could not re-score the ideas of campaign %s; the next vote asks again", campaign_id)
+
+
+def _apply(user, idea, value):
     """Write one vote change with its count deltas and dashboard tallies; False when nothing
-    changed."""
+    changed, ``_RESCORE_DUE`` when every idea's "best" score is due after commit.
+
+    Locks, in the one order of campaign writes (``ideas.keep_best_scores``): the vote row,
+    the idea row, the campaign row, then the voter's and the author's tallies."""
     user_id, idea_id = user.id, idea.id
     existing = db.session.execute(
         select(Vote.id, Vote.value, Vote.created_at).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
@@ -108,7 +144,8 @@ def _apply(user, idea, value) -> bool:
             score=Idea.score + up_delta - down_delta,
         )
     )
-    ideas.keep_best_scores(idea.campaign_id, [idea_id], up_delta, down_delta)
+    rescore_due = ideas.keep_best_scores(idea.campaign_id, [idea_id], up_delta, down_delta)
+    mark_counts_due(idea.campaign_id, [idea_id])
     if value == UP:
         db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
     activity.record_participation(user, idea.campaign_id, now)
@@ -117,7 +154,7 @@ def _apply(user, idea, value) -> bool:
     elif value == NONE:
         activity.tally_vote(user, idea.campaign_id, existing.created_at, -1)
     activity.tally_votes_received(idea, up_delta)
-    return True
+    return _RESCORE_DUE if rescore_due else True
 
 
 def vote_result(user, idea_id) -> VoteResult:
@@ -128,18 +165,47 @@ def vote_result(user, idea_id) -> VoteResult:
                       down_count=row.down_count, score=row.score)
 
 
-def announce_vote_counts(campaign_id, idea_ids):
-    """Put the current counts of some ideas into the campaign's stream, as one entry.
+def mark_counts_due(campaign_id, idea_ids):
+    """Note, inside the caller's transaction, that these ideas' counts must enter the stream.
 
-    Runs a few times a second per process with the ideas whose votes changed, so a vote
-    storm becomes a handful of updates. The stream number is taken first: it locks the
-    campaign's stream, so the counts read after it are at least as new as those of any
-    earlier entry, and a later entry never shows older counts.
+    Durable with the change itself, so no fault of the process that took it (a failed
+    announcement, a kill) can leave viewers on old counts: any process sends them
+    (``announce_vote_counts``). Taken after the campaign row (see ``ideas.keep_best_scores``)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(VoteCountsDue)
+    db.session.execute(insert.values([{"idea_id": idea_id, "campaign_id": campaign_id}
+                                      for idea_id in sorted(idea_ids)]).on_conflict_do_nothing())
+
+
+def campaigns_with_counts_due():
+    """Campaigns with ideas whose counts are not yet in the stream."""
+    return sorted(db.session.scalars(select(VoteCountsDue.campaign_id).distinct()))
+
+
+def announce_vote_counts(campaign_id, idea_ids=()):
+    """Put the current counts of the ideas whose counts are due (and of ``idea_ids``) into
+    the campaign's stream, as one entry, and strike them off. Returns False, recording
+    nothing, when none are due (another process sent them).
+
+    Runs a few times a second per process, so a vote storm becomes a handful of updates.
+    The stream number is taken first: it locks the campaign's stream, so the counts read
+    after it are at least as new as those of any earlier entry, a later entry never shows
+    older counts, and no vote of the campaign commits between reading the due ideas and
+    striking them off (each vote holds the campaign row while it marks its idea).
     """
     seq = events.next_seq(campaign_id)
+    due = set(db.session.scalars(select(VoteCountsDue.idea_id)
+                                 .where(VoteCountsDue.campaign_id == campaign_id)))
+    idea_ids = due | set(idea_ids)
+    if not idea_ids:
+        db.session.rollback()  # gives the stream number back
+        return False
     rows = db.session.execute(select(Idea.id, Idea.up_count, Idea.down_count, Idea.score)
                               .where(Idea.id.in_(sorted(idea_ids)), Idea.campaign_id == campaign_id))
     counts = {str(row.id): {"up_count": row.up_count, "down_count": row.down_count,
                             "score": row.score} for row in rows}
+    if due:
+        db.session.execute(delete(VoteCountsDue).where(VoteCountsDue.idea_id.in_(sorted(due))))
     events.record_campaign_event(campaign_id, "idea.counts", {"ideas": counts}, seq=seq)
     db.session.commit()
+    return True

@@ -19,7 +19,7 @@ from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterio
 from app.models.sso_identity import SsoIdentity
 from app.models.theme import Theme, ThemeIdea, ThemeRefresh
 from app.models.user import ParticipantKind, Role, User
-from app.models.vote import Vote
+from app.models.vote import Vote, VoteCountsDue
 
 __all__ = [
     "SITE_SCOPE", "ActivityHour", "ActivityPerson", "Contributor", "SegmentTally", "StatusTally", "TagTally",
@@ -29,6 +29,7 @@ __all__ = [
     "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
-    "ReviewScore", "Role", "SsoIdentity", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VotingMode",
+    "ReviewScore", "Role", "SsoIdentity", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote",
+    "VoteCountsDue", "VotingMode",
     "idea_tags",
 ]

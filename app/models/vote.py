@@ -22,3 +22,15 @@ class Vote(db.Model):
         # Serves "votes in the last hour" of a few ideas as a short range read.
         Index("ix_votes_idea_created", "idea_id", "created_at"),
     )
+
+
+class VoteCountsDue(db.Model):
+    """Ideas whose vote counts changed and have not yet entered their campaign's stream.
+
+    Written in the vote's own transaction, removed in the transaction that records the
+    ``idea.counts`` entry: whichever process sends them, and whatever happened to the one
+    that took the vote, the stream always comes to the stored counts."""
+    __tablename__ = "vote_counts_due"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)

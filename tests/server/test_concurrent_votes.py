@@ -160,3 +160,55 @@ def test_without_the_unique_constraint_the_same_check_fails():
                 failures += 1
                 break
         assert failures == 1, "two processes never stored a duplicate vote without the constraint"
+
+
+# --- lock order on PostgreSQL ------------------------------------------------------------
+#
+# A storm in which every voter votes up on every idea and then down again swings the
+# campaign's up-share past the "best" tolerance again and again, so the re-score of every
+# idea of the campaign runs while other votes hold their ideas. With two lock orders (a
+# vote: idea, then campaign; the re-score: campaign, then every idea) PostgreSQL detects
+# deadlocks and the votes that lose answer 500.
+
+def swinging_storm(jam, servers, voters=24, ideas=10):
+    """Every voter votes up on every idea, then down on every idea, through ``servers`` in
+    turn; returns every status and the expected (up, down) of each idea."""
+    idea_ids = jam.idea_ids[:ideas]
+
+    def swing(n):
+        token = jam.voter_tokens[n]
+        order = idea_ids[n % ideas:] + idea_ids[:n % ideas]  # voters start on different ideas
+        return [put_vote(servers[(n + k) % len(servers)], token, idea_id, value)
+                for value in ("up", "down") for k, idea_id in enumerate(order)]
+
+    with ThreadPoolExecutor(max_workers=voters) as pool:
+        statuses = [s for result in pool.map(swing, range(voters)) for s in result]
+    return statuses, {idea_id: (0, voters, -voters) for idea_id in idea_ids}
+
+
+def assert_no_deadlock(jam, servers, statuses, expected):
+    assert {s: statuses.count(s) for s in set(statuses)} == {200: len(statuses)}
+    _votes, counts, _ = stored_state(jam)
+    assert {idea_id: counts[idea_id] for idea_id in expected} == expected
+    for server in servers:
+        assert "deadlock detected" not in server.log()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("async_mode", ["eventlet", "gevent"])
+def test_a_swinging_storm_on_postgresql_meets_no_deadlock(async_mode):
+    with postgres_database() as url:
+        jam = seed_jam(url)
+        server = ServerProcess(url, async_mode=async_mode)
+        try:
+            statuses, expected = swinging_storm(jam, [server])
+            assert_no_deadlock(jam, [server], statuses, expected)
+        finally:
+            server.stop()
+
+
+@pytest.mark.postgres
+def test_a_swinging_storm_over_two_processes_meets_no_deadlock():
+    with two_servers_on_postgresql() as (jam, servers):
+        statuses, expected = swinging_storm(jam, servers)
+        assert_no_deadlock(jam, servers, statuses, expected)

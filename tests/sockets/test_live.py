@@ -399,3 +399,131 @@ def test_a_dashboard_hears_which_campaign_changed_and_nothing_more(live, connect
     api.change_vote(jam.voter_tokens[2], jam.idea_ids[3])
     tick = organiser.wait_for("dashboard_tick", lambda d: jam.campaign_id in d.get("campaign_ids", []))
     assert set(tick) == {"campaign_ids"}  # ids only: the page re-reads what its viewer may see
+
+
+# --- what a client cannot do to its own connection ---------------------------------------
+
+def staff_member_with_token(jam):
+    """A new staff member (who may see the private campaign), their id, token and token id."""
+    from app.domain import api_tokens
+    from tests import factories
+
+    app = offline_app(jam.database_url)
+    with app.app_context():
+        person = factories.make_user(kind="staff")
+        token_row, token = api_tokens.create_api_token(person, name="socket")
+        found = (person.id, person.email, token, token_row.id)
+        db.session.remove()
+        db.engine.dispose()
+    return app, found
+
+
+def wait_until_closed(client, timeout=10):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while client.client.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not client.client.connected
+
+
+@pytest.mark.parametrize("reserved", ["disconnect", "connect"])
+def test_a_client_cannot_send_lifecycle_events(live, connect, reserved):
+    """``42["disconnect"]`` would reach the disconnect handler and take the socket out of the
+    guard that closes a deactivated person's connections."""
+    from app.domain import accounts
+    from app.models import Role
+
+    jam, _server, _api = live
+    app, (person_id, _email, token, _token_id) = staff_member_with_token(jam)
+    client = connect(token)
+    client.join(jam.private_campaign_id)
+    client.client.eio.send(f'2["{reserved}"]')  # a Socket.IO EVENT packet, as a client may send
+    assert client.wait_for("error")["code"] == "reserved_event"
+    with app.app_context():
+        admin = db.session.scalar(db.select(User).filter_by(role=Role.ADMIN))
+        accounts.update_person(admin, person_id, active=False)
+        db.session.remove()
+        db.engine.dispose()
+    assert wait_until_closed(client)
+
+
+def test_revoking_a_token_closes_its_sockets_at_once(live, connect):
+    from tests.factories import PASSWORD
+    from tests.sockets.conftest import WebSession
+
+    jam, server, _api = live
+    _app, (_person_id, email, token, token_id) = staff_member_with_token(jam)
+    client, other = connect(token), connect(token)
+    client.join(jam.private_campaign_id)
+    other.join(jam.private_campaign_id)
+    WebSession(server.url, email, PASSWORD).post(f"/profile/tokens/{token_id}/revoke", {},
+                                                 form_path="/profile")
+    assert wait_until_closed(client) and wait_until_closed(other)
+
+
+def test_a_token_revoked_elsewhere_closes_its_socket(live, connect):
+    """Revoked by another process (here the test's own): the guard and every join see it."""
+    from app.domain import api_tokens
+
+    jam, _server, _api = live
+    app, (person_id, _email, token, token_id) = staff_member_with_token(jam)
+    client = connect(token)
+    client.join(jam.private_campaign_id)
+    with app.app_context():
+        api_tokens.revoke_api_token(db.session.get(User, person_id), token_id)
+        db.session.remove()
+        db.engine.dispose()
+    try:  # refused, unless the guard has closed the connection first
+        assert client.call("join_campaign", {"campaign_id": jam.private_campaign_id})["ok"] is False
+    except (socketio.exceptions.BadNamespaceError, socketio.exceptions.DisconnectedError,
+            socketio.exceptions.TimeoutError):
+        pass
+    assert wait_until_closed(client)
+
+
+def open_descriptors(pid):
+    import os
+
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def polling_session(base_url):
+    """A Socket.IO session over long-polling (handshake and namespace), as a browser opens it."""
+    import json
+
+    import requests
+
+    opened = requests.get(f"{base_url}/socket.io/?EIO=4&transport=polling", timeout=30).text
+    sid = json.loads(opened[opened.index("{"):])["sid"]
+    assert requests.post(f"{base_url}/socket.io/?EIO=4&transport=polling&sid={sid}", data="40",
+                         timeout=30).text.lower() == "ok"
+    return sid
+
+
+def test_oversized_polling_posts_are_answered_and_release_everything(live):
+    """Twenty posts over the size limit, from clients that then send nothing else (no GET):
+    each is answered at once, and the server holds no more descriptors than before."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    _jam, server, _api = live
+    host, port = urlsplit(server.url).hostname, urlsplit(server.url).port
+    polling_session(server.url)  # warm: the first session opens files that stay open
+    before = open_descriptors(server.process.pid)
+    body = b"4" + b"x" * 100_000
+    statuses = []
+    for _ in range(20):
+        sid = polling_session(server.url)
+        with socket.create_connection((host, port), timeout=30) as conn:
+            conn.sendall((f"POST /socket.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\n"
+                          f"Host: {host}:{port}\r\nContent-Type: text/plain\r\n"
+                          f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+            answer = conn.recv(200)  # an unanswered request ends the test here
+            statuses.append(answer.split(b" ")[1] if answer else b"(closed)")
+    assert set(statuses) == {b"413"}, statuses
+    deadline = time.monotonic() + 20
+    while open_descriptors(server.process.pid) > before:
+        assert time.monotonic() < deadline, (before, open_descriptors(server.process.pid))
+        time.sleep(0.1)

@@ -100,3 +100,56 @@ def test_a_cli_command_reaches_browsers_through_the_queue(two_processes):
         assert datetime.fromisoformat(event["payload"]["ends_at"]) == new_end
     finally:
         client.close()
+
+
+def catch_ups(arrivals, wait):
+    """How many catch-ups a client asks for, given (seconds, seq) arrivals in order, if it
+    waits ``wait`` seconds for a missing entry before asking (0: at once, as it used to)."""
+    arrived_at = {}
+    for at, seq in arrivals:
+        arrived_at.setdefault(seq, at)
+    asked, last = 0, arrivals[0][1] - 1
+    for at, seq in arrivals:
+        if seq > last + 1:
+            missing = range(last + 1, seq)
+            if any(arrived_at.get(m, float("inf")) > at + wait for m in missing):
+                asked += 1
+        last = max(last, seq)
+    return asked
+
+
+def test_entries_from_two_processes_cross_and_a_short_wait_reorders_them(two_processes):
+    """Votes through both processes at once: count deliveries out of order, and the
+    catch-ups a client asks for at once on a gap (before) and after waiting for the missing
+    entry as the page does (app/static/js/live.js, REORDER_WAIT_MS)."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    jam, first, second = two_processes
+    client = LiveClient(first.url)
+    arrivals = []  # (when it arrived, seq), recorded by the client as each entry arrives
+    client.client.on("campaign_event", lambda data: arrivals.append((time.monotonic(), data["seq"])))
+    try:
+        start = client.join(jam.campaign_id)
+        apis = [Api(first.url), Api(second.url)]
+
+        def vote(n):
+            for k in range(6):
+                apis[(n + k) % 2].change_vote(jam.voter_tokens[n], jam.idea_ids[(n + k) % 8])
+
+        with ThreadPoolExecutor(max_workers=len(jam.voter_tokens)) as pool:
+            list(pool.map(vote, range(len(jam.voter_tokens))))
+        last = client.call("catch_up", {"campaign_id": jam.campaign_id, "after": start})
+        final_seq = start + len(last["events"])
+        deadline = time.monotonic() + 20
+        while not set(range(start + 1, final_seq + 1)) <= {seq for _, seq in arrivals}:
+            assert time.monotonic() < deadline, "entries never arrived"
+            time.sleep(0.05)
+        arrivals = list(arrivals)
+        crossed = sum(1 for n, (_, seq) in enumerate(arrivals) if any(s > seq for _, s in arrivals[:n]))
+        at_once, waiting = catch_ups(arrivals, 0), catch_ups(arrivals, 0.5)
+        print(f"\n{len(arrivals)} entries from two processes: {crossed} out of order; catch-ups "
+              f"asked at once on a gap: {at_once}; after waiting 500 ms: {waiting}")
+        assert waiting <= at_once
+    finally:
+        client.close()

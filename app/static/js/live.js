@@ -230,10 +230,39 @@
     }, wait);
   }
 
+  // Entries that arrived before an earlier one. With several server processes, each sends
+  // its own entries, so neighbours often cross on the way; the missing one usually follows
+  // within milliseconds. Held this long before asking the server to catch up.
+  const REORDER_WAIT_MS = 500;
+  const held = new Map(); // seq -> entry
+  let heldTimer = null;
+
+  function hold(event) {
+    held.set(event.seq, event);
+    if (!heldTimer) {
+      heldTimer = setTimeout(() => {
+        heldTimer = null;
+        if (held.size) catchUp();
+      }, REORDER_WAIT_MS);
+    }
+  }
+
+  function releaseHeld() {
+    for (const seq of held.keys()) if (seq <= lastSeq) held.delete(seq);
+    const next = held.get(lastSeq + 1);
+    if (next) {
+      held.delete(next.seq);
+      apply(next);
+    } else if (!held.size && heldTimer) {
+      clearTimeout(heldTimer);
+      heldTimer = null;
+    }
+  }
+
   function apply(event) {
     if (event.seq <= lastSeq) return; // already applied
     if (event.seq > lastSeq + 1) {
-      catchUp();
+      hold(event); // an earlier entry is still on its way, or lost: catch up if it stays away
       return;
     }
     lastSeq = event.seq;
@@ -251,6 +280,7 @@
     else if (kind === "campaign.updated") { join(); refreshMain(); }
     else if (kind === "themes.updated") refreshThemes();
     document.dispatchEvent(new CustomEvent("ideajam:event", { detail: event }));
+    releaseHeld();
   }
 
   // --- the stream -------------------------------------------------------------------------
@@ -268,6 +298,7 @@
         if (event.seq === lastSeq + 1) apply(event);
       }
       if (reply.more) catchUp();
+      else if (held.size && !heldTimer) hold(held.get(Math.min(...held.keys()))); // still a gap
     });
   }
 
