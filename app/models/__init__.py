@@ -16,7 +16,7 @@ from app.models.idea_status import IdeaStatus, IdeaStatusChange
 from app.models.invite import Invite
 from app.models.notification import Notification, NotificationKind
 from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterion, ReviewScore
-from app.models.theme import Theme, ThemeIdea, ThemeRefresh
+from app.models.theme import IdeaVector, Theme, ThemeIdea, ThemeRefresh
 from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote
 
@@ -25,7 +25,7 @@ __all__ = [
     "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
     "CampaignEvent", "CampaignPremoderation", "Comment", "Comparison", "ComparisonChoice",
     "ConductAcceptance", "ContentState", "Decision", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",
-    "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
+    "IdeaMerge", "IdeaStatus", "IdeaVector", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
     "ReviewScore", "Role", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote", "VotingMode",
