@@ -42,7 +42,7 @@ MATCH_SHARE = 0.5
 GROUPING_MAX = 2_500
 # Groups join while their ideas are on average at least 1 - this alike (chosen on the
 # labelled sets: docs/THEMES.md).
-GROUPING_DISTANCE = 0.75
+GROUPING_DISTANCE = 0.70
 
 
 @dataclass

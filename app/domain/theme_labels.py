@@ -198,13 +198,18 @@ def name_themes(groups, texts, chinese):
                 ideas[key] += 1
                 occurrences[key] += count
                 shown.setdefault(key, Counter())[word] += count
-        needed = min(MIN_IDEAS, len(chosen))
-        # Words most of the theme's ideas use and few of the campaign's: share x IDF.
-        weight = {key: ideas[key] / len(chosen)
-                  * math.log((1 + len(campaign_rows)) / (1 + everything[key]))
-                  for key in ideas if ideas[key] >= needed}
-        ranked = sorted((key for key in weight if weight[key] > 0),
-                        key=lambda key: (-weight[key], -occurrences[key], key))
+        # Words most of the theme's ideas use and few of the campaign's: share x IDF. A
+        # theme whose ideas share no word (a translation and its original) is named by
+        # the telling words of each.
+        ranked = []
+        for needed in sorted({min(MIN_IDEAS, len(chosen)), 1}, reverse=True):
+            weight = {key: ideas[key] / len(chosen)
+                      * math.log((1 + len(campaign_rows)) / (1 + everything[key]))
+                      for key in ideas if ideas[key] >= needed}
+            ranked = sorted((key for key in weight if weight[key] > 0),
+                            key=lambda key: (-weight[key], -occurrences[key], key))
+            if ranked:
+                break
         words = []
         for key in ranked:
             word = shown[key].most_common(1)[0][0]
