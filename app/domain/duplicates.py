@@ -135,11 +135,12 @@ def _texts(campaign_id, after_id=0, only=None, pause=None):
             pause()
 
 
-def build_index(campaign_id, *, pause=None, since=None):
+def build_index(campaign_id, *, pause=None, since=None, store=True):
     """Build a campaign's index afresh and keep it; the computation goes through
-    ``app.offload`` unless the campaign is small. Vectors it had to compute are stored.
-    Requests waiting for the same build share it; with ``since`` (a monotonic time), an
-    index built after then is kept as it is."""
+    ``app.offload`` unless the campaign is small. With ``store`` (the background rebuilds),
+    vectors it had to compute are stored; a request's first look-up leaves that to the
+    background and writes nothing. Requests waiting for the same build share it; with
+    ``since`` (a monotonic time), an index built after then is kept as it is."""
     store = _indexes()
     with store.lock:
         building = store.building.setdefault(campaign_id, threading.Lock())
@@ -149,11 +150,11 @@ def build_index(campaign_id, *, pause=None, since=None):
         if entry is not None and since is not None and entry[1] >= since:
             return entry[0]
         started = time.monotonic()
-        rows = idea_vectors.with_vectors(_texts(campaign_id, pause=pause))
-        db.session.commit()  # nothing held open while the index is computed
+        rows = idea_vectors.with_vectors(_texts(campaign_id, pause=pause), backfill=store)
         build = similarity.SimilarityIndex.build
         index = build(rows) if len(rows) <= SMALL_INDEX else offload.run(build, rows)
-        idea_vectors.keep_computed(campaign_id, rows, index.meaning)
+        if store:
+            idea_vectors.keep_computed(campaign_id, rows, index.meaning)
         with store.lock:
             store.entries[campaign_id] = (index, started)
             store.edited.pop(campaign_id, None)
@@ -163,7 +164,7 @@ def build_index(campaign_id, *, pause=None, since=None):
 def _add_to_index(index, rows):
     """Add (id, title, body) rows to an index, with their stored vectors (any missing one
     is computed here: the few ideas posted in the seconds before their vector was)."""
-    rows = idea_vectors.with_vectors(rows)
+    rows = idea_vectors.with_vectors(rows, backfill=False)
     if not rows:
         return
     vectors = similarity.fill_vectors([(title, body, vector) for _id, title, body, vector in rows])
@@ -177,7 +178,7 @@ def _current_index(campaign_id):
     with store.lock:
         entry = store.entries.get(campaign_id)
     if entry is None:
-        return build_index(campaign_id, since=asked - INDEX_MAX_AGE)
+        return build_index(campaign_id, since=asked - INDEX_MAX_AGE, store=False)
     index = entry[0]
     with store.lock:
         edited = store.edited.pop(campaign_id, set())

@@ -21,6 +21,9 @@ from app.extensions import db
 from app.models import Idea, IdeaVector
 
 PAGE = 500
+# Ideas encoded per child process: a few seconds of work on a quiet core, well inside the
+# child's time limit on a busy one.
+BATCH = 2_000
 # Kinds of stream entries after which an idea's text may be new.
 TEXT_KINDS = ("idea.created", "idea.edited", "idea.restored")
 
@@ -97,9 +100,11 @@ def encode_ideas(idea_ids):
     db.session.commit()  # nothing held open while the encoder runs
     if not todo:
         return 0
-    vectors = offload.run(embedding.encode_ideas, [(title, body) for _i, _c, title, body in todo])
-    store_vectors((idea_id, campaign_id, title, body, vector)
-                  for (idea_id, campaign_id, title, body), vector in zip(todo, vectors))
+    for start in range(0, len(todo), BATCH):
+        part = todo[start:start + BATCH]
+        vectors = offload.run(embedding.encode_ideas, [(title, body) for _i, _c, title, body in part])
+        store_vectors((idea_id, campaign_id, title, body, vector)
+                      for (idea_id, campaign_id, title, body), vector in zip(part, vectors))
     return len(todo)
 
 
@@ -119,10 +124,22 @@ def encode_noted_ideas():
         raise
 
 
-def with_vectors(rows):
-    """(id, title, body, vector or None) from (id, title, body) rows."""
+# More missing vectors than this are computed and stored in batches before a computation
+# that needs them (after an upgrade, say), not inside it.
+BACKFILL_OVER = 50
+
+
+def with_vectors(rows, *, backfill=True):
+    """(id, title, body, vector or None) from (id, title, body) rows. With ``backfill``
+    (never in a request: it writes and commits), many missing vectors are computed and
+    stored first (``encode_ideas``, in batches)."""
     rows = list(rows)
-    return [(*row, vector) for row, vector in zip(rows, stored_vectors(rows))]
+    vectors = stored_vectors(rows)
+    missing = [row[0] for row, vector in zip(rows, vectors) if vector is None]
+    if backfill and len(missing) > BACKFILL_OVER:
+        encode_ideas(missing)
+        vectors = stored_vectors(rows)
+    return [(*row, vector) for row, vector in zip(rows, vectors)]
 
 
 def keep_computed(campaign_id, rows, vectors):

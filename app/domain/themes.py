@@ -250,7 +250,7 @@ def refresh_themes(campaign_id, *, pause=None):
     version = _state(campaign_id).version
     db.session.commit()
     rows = _published_ideas(campaign_id, pause)
-    vectors = idea_vectors.stored_vectors([row[:3] for row in rows])
+    vectors = [row[3] for row in idea_vectors.with_vectors([row[:3] for row in rows])]
     ideas = [(*row, vector) for row, vector in zip(rows, vectors)]
     previous = {}
     for idea_id, theme_id in db.session.execute(
