@@ -17,8 +17,8 @@ from flask_login import current_user
 from flask_socketio import emit, join_room, leave_room
 
 from app import inputs, offload
-from app.domain import (accounts, api_tokens, campaigns, comparisons, duplicates, events, permissions,
-                        themes, votes)
+from app.domain import (accounts, api_tokens, campaigns, comparisons, duplicates, events, idea_vectors,
+                        permissions, themes, votes)
 from app.domain.errors import DomainError
 from app.domain.validation import parse_id
 from app.extensions import db, socketio
@@ -59,6 +59,8 @@ _dirty_themes = set()
 _themes_refreshed = {}
 # Similar-idea indexes are looked at this often, and rebuilt when old or overgrown.
 INDEXES_TICK = 30.0
+# Meaning vectors of the ideas posted or edited here are computed this often (in a batch).
+VECTORS_TICK = 2.0
 
 
 def campaign_room(campaign_id, moderators=False):
@@ -280,6 +282,7 @@ def start_background_tasks(app):
     socketio.start_background_task(_every, THEMES_TICK, refresh_themes_due, app)
     socketio.start_background_task(_warm_similar_indexes, app)
     socketio.start_background_task(_every, INDEXES_TICK, rebuild_similar_indexes, app)
+    socketio.start_background_task(_every, VECTORS_TICK, idea_vectors.encode_noted_ideas, app)
 
 
 # --- the socket's own protocol ------------------------------------------------------------

@@ -10,6 +10,7 @@ from app.api.parsing import body, campaign_ref, query_int
 from app.api.schemas import PERSON, iso, serialize_person
 from app import ratelimits
 from app.domain import ideas, languages, permissions
+from app.domain.text import fewest_characters
 from app.domain.conduct import FIELD as ACCEPT_FIELD
 from app.domain.validation import FieldErrors
 from app.models import ContentState, IdeaStatus
@@ -99,7 +100,7 @@ register_schema("IdeaInput", {
     "required": ["title", "body"],
     "additionalProperties": False,
     "properties": {
-        "title": {"type": "string", "minLength": ideas.TITLE_MIN, "maxLength": ideas.TITLE_MAX},
+        "title": {"type": "string", "minLength": fewest_characters(ideas.TITLE_MIN), "maxLength": ideas.TITLE_MAX},
         "body": {"type": "string", "maxLength": ideas.BODY_MAX, "description": "Markdown."},
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX},
@@ -114,7 +115,7 @@ register_schema("IdeaPatch", {
     "description": "Any of the fields of IdeaInput; omitted fields keep their current values.",
     "additionalProperties": False,
     "properties": {
-        "title": {"type": "string", "minLength": ideas.TITLE_MIN, "maxLength": ideas.TITLE_MAX},
+        "title": {"type": "string", "minLength": fewest_characters(ideas.TITLE_MIN), "maxLength": ideas.TITLE_MAX},
         "body": {"type": "string", "maxLength": ideas.BODY_MAX},
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX}},

@@ -11,6 +11,7 @@ from app.api.openapi import DATE_TIME, nullable, operation, ref, register_schema
 from app.api.parsing import body
 from app.api.schemas import PERSON, iso, serialize_person
 from app.domain import comments, ideas, moderation
+from app.domain.text import fewest_characters
 from app.models import IdeaStatus
 
 STATUSES = [s.value for s in IdeaStatus]
@@ -109,7 +110,7 @@ register_schema("IdeaModeratorEdit", {
     "required": ["title", "body", "tags", "reason"],
     "additionalProperties": False,
     "properties": {
-        "title": {"type": "string", "minLength": ideas.TITLE_MIN, "maxLength": ideas.TITLE_MAX},
+        "title": {"type": "string", "minLength": fewest_characters(ideas.TITLE_MIN), "maxLength": ideas.TITLE_MAX},
         "body": {"type": "string", "maxLength": ideas.BODY_MAX, "description": "Markdown."},
         "tags": {"type": "array", "maxItems": ideas.TAGS_MAX,
                  "items": {"type": "string", "maxLength": ideas.TAG_MAX}},

@@ -1,24 +1,23 @@
 """Themes from a campaign's ideas: the pure maths behind ``domain.themes`` (no database).
 
-``compute_themes`` takes the ideas' words and the themes of the last refresh, and returns
-the new themes. It runs apart from the server (``app.offload``), so it gets and returns
-plain data only.
+``compute_themes`` takes the ideas' words and meaning vectors and the themes of the last
+refresh, and returns the new themes. It runs apart from the server (``app.offload``), so it
+gets and returns plain data only.
 
-1. Each idea becomes its TF-IDF vector (``domain.similarity``: English words, Chinese
-   characters and character pairs).
-2. The vectors are grouped into themes (at most ``MAX_THEMES``): while a campaign is
-   small, by average-linkage grouping of the cosine distances, as many themes as the ideas
-   call for (it depends on nothing random); beyond, by k-means into about sqrt(2n) themes,
-   started from the themes it found last time (their centres), so themes stay put while a
-   jam grows instead of being shuffled at every refresh.
+1. Each idea becomes its word vector and its meaning vector (``domain.similarity``), which
+   puts an English idea and its Chinese twin side by side.
+2. The ideas are grouped into themes (at most ``MAX_THEMES``): while a campaign is small,
+   by average-linkage grouping of the distances 1 - similarity (the one score of
+   ``similarity.combine``), as many themes as the ideas call for (it depends on nothing
+   random); beyond, by k-means of the meaning vectors into about sqrt(2n) themes, started
+   from the themes it found last time (their centres), so themes stay put while a jam
+   grows instead of being shuffled at every refresh.
 3. Each new group is matched with the earlier theme most of its ideas were in: it takes
    that theme's id, and so its moderator-given name. A theme a moderator merged others
    into holds all the groups matched to it, so the merge survives (k-means may well split
    it again); any other theme goes to the group that shares most ideas with it.
-4. A theme's label is its most telling words: those whose weight in the theme's ideas
-   exceeds their weight across the campaign the most. Chinese character pairs grow into
-   the longer word they keep appearing in (光纖 -> 光纖安裝), English terms show as the
-   word people wrote most.
+4. A theme's label is its most telling real words, in English and Chinese
+   (``domain.theme_labels``).
 5. Every idea's nearest other idea and their similarity (within its theme once a campaign
    is large) give the moderators' likely duplicates.
 """
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.domain import similarity
+from app.domain import similarity, theme_labels
 
 MIN_IDEAS = 6  # fewer published ideas than this: no themes yet
 MIN_THEME_SIZE = 2  # a group of one idea is no theme
@@ -41,14 +40,9 @@ ALL_PAIRS_MAX = 8_000
 MATCH_SHARE = 0.5
 # Up to this many ideas, themes come from grouping every pair (n² memory); beyond, k-means.
 GROUPING_MAX = 2_500
-# Groups join while their ideas are on average at least 1 - this alike (labelled set: 0.94).
-GROUPING_DISTANCE = 0.94
-# Characters that glue words together rather than belong to them: a label word neither
-# holds nor grows across them (帳單 does not become 帳單的 or 的帳單).
-GLUE = frozenset("的了是在和與及或也都就很會要把被讓給從對這那們")
-# Chinese pairs that say little of what a theme is about: never a label word.
-LABEL_STOP = frozenset("""提供 可以 希望 應該 建議 我們 他們 自己 不用 不必 需要 時候 現在 一個 每個 改成
-讓客 讓用 客戶 用戶 直接 自動 主動 一直 比較 如果 這是 什麼 很多 常常 或者 以及 並且 同時""".split())
+# Groups join while their ideas are on average at least 1 - this alike (chosen on the
+# labelled sets: docs/THEMES.md).
+GROUPING_DISTANCE = 0.70
 
 
 @dataclass
@@ -68,6 +62,8 @@ class ThemeRun:
     themes: list = field(default_factory=list)
     # idea id -> (nearest other idea id, similarity)
     twins: dict = field(default_factory=dict)
+    # idea id -> meaning vector, for the ideas given without one (to be stored)
+    vectors: dict = field(default_factory=dict)
 
 
 def theme_count(n: int, max_themes: int = MAX_THEMES) -> int:
@@ -76,26 +72,26 @@ def theme_count(n: int, max_themes: int = MAX_THEMES) -> int:
 
 
 def compute_themes(ideas, previous=None, held=(), *, max_themes=MAX_THEMES, seed=0):
-    """Themes and nearest ideas for ``ideas`` [(id, title, body, best score)], given the
-    earlier themes ``previous`` {theme id: [idea ids]} and the ids of the themes a
-    moderator merged others into (``held``). Returns a ``ThemeRun``."""
-    ideas = list(ideas)
+    """Themes and nearest ideas for ``ideas`` [(id, title, body, best score, meaning
+    vector or None)], given the earlier themes ``previous`` {theme id: [idea ids]} and the
+    ids of the themes a moderator merged others into (``held``). Returns a ``ThemeRun``
+    (with the vectors it had to compute)."""
+    ideas = [tuple(idea) + (None,) * (5 - len(idea)) for idea in ideas]
     previous = previous or {}
     run = ThemeRun()
     if len(ideas) < 2:
         return run
     ids = np.array([idea[0] for idea in ideas], dtype=np.int64)
     scores = np.array([idea[3] for idea in ideas], dtype=np.float64)
-    surfaces = {}
-    documents = [similarity.features(title, body, surfaces) for _id, title, body, _score in ideas]
-    weights = similarity.Weights.fit(documents)
-    matrix = weights.matrix(documents)
+    vectors = similarity.fill_vectors([(idea[1], idea[2], idea[4]) for idea in ideas])
+    run.vectors = {int(idea[0]): vectors[n] for n, idea in enumerate(ideas) if idea[4] is None}
+    corpus, _weights = similarity.make_corpus([(idea[1], idea[2]) for idea in ideas], vectors)
 
     labels = None
     if len(ideas) >= MIN_IDEAS:
-        labels = _cluster(matrix, ids, previous, theme_count(len(ideas), max_themes), max_themes, seed)
+        labels = _cluster(corpus, ids, previous, theme_count(len(ideas), max_themes), max_themes, seed)
     nearest, best = similarity.nearest_neighbours(
-        matrix, None if labels is None or len(ideas) <= ALL_PAIRS_MAX else labels)
+        corpus, None if labels is None or len(ideas) <= ALL_PAIRS_MAX else labels)
     run.twins = {int(ids[i]): (int(ids[j]), round(float(best[i]), 4))
                  for i, j in enumerate(nearest) if j >= 0}
     if labels is None:
@@ -110,37 +106,33 @@ def compute_themes(ideas, previous=None, held=(), *, max_themes=MAX_THEMES, seed
     combined = defaultdict(list)  # earlier theme id (or a new key) -> rows
     for index, rows in enumerate(groups):
         combined[owners.get(index, ("new", index))].extend(rows)
-    terms = [None] * len(weights.vocabulary)
-    for term, column in weights.vocabulary.items():
-        terms[column] = term
-    overall = np.asarray(matrix.mean(axis=0)).ravel()
-    texts = [f"{title}\n{body}" for _id, title, body, _score in ideas]
-    for key, rows in combined.items():
-        rows = np.array(sorted(rows))
-        telling = _telling_terms(matrix, rows, overall, terms, surfaces, [texts[r] for r in rows])
+    keys = list(combined)
+    members = [np.array(sorted(combined[key])) for key in keys]
+    texts = [f"{idea[1]}\n{idea[2]}" for idea in ideas]
+    names = theme_labels.name_themes(members, texts, corpus.chinese)
+    for key, rows, (label, words) in zip(keys, members, names):
         order = rows[np.lexsort((-ids[rows], -scores[rows]))]
         run.themes.append(ThemeDraft(
             theme_id=key if isinstance(key, int) else None,
             idea_ids=[int(i) for i in ids[order]],
-            terms=telling[:KEPT_TERMS], label=" · ".join(telling[:LABEL_TERMS])[:200],
+            terms=words[:KEPT_TERMS], label=label,
             top_idea_ids=[int(i) for i in ids[order[:TOP_IDEAS]]]))
     run.themes.sort(key=lambda draft: (-len(draft.idea_ids), draft.idea_ids[0]))
     return run
 
 
-def _cluster(matrix, ids, previous, k, max_themes, seed):
-    """Group labels. Up to ``GROUPING_MAX`` ideas: average-linkage grouping on the cosine
-    distances, joining groups while their ideas are on average at least ``1 -
-    GROUPING_DISTANCE`` alike (at most ``max_themes`` groups): the same ideas always give
-    the same themes, as many as the ideas call for, and it groups short texts better than
-    k-means on the labelled set. Beyond, k-means into k groups, started from the earlier
-    themes' centres when there are any."""
+def _cluster(corpus, ids, previous, k, max_themes, seed):
+    """Group labels. Up to ``GROUPING_MAX`` ideas: average-linkage grouping on the
+    distances 1 - similarity, joining groups while their ideas are on average at least
+    ``1 - GROUPING_DISTANCE`` alike (at most ``max_themes`` groups): the same ideas always
+    give the same themes, as many as the ideas call for. Beyond, k-means of the meaning
+    vectors into k groups, started from the earlier themes' centres when there are any."""
     from sklearn.cluster import AgglomerativeClustering, KMeans
 
-    n = matrix.shape[0]
+    n = len(corpus)
     k = min(k, n)
     if n <= GROUPING_MAX:
-        distances = 1.0 - (matrix @ matrix.T).toarray()
+        distances = 1.0 - corpus.scores(np.arange(n))
         np.clip(distances, 0.0, 2.0, out=distances)
         np.fill_diagonal(distances, 0.0)
         labels = AgglomerativeClustering(None, metric="precomputed", linkage="average",
@@ -149,15 +141,16 @@ def _cluster(matrix, ids, previous, k, max_themes, seed):
             labels = AgglomerativeClustering(max_themes, metric="precomputed",
                                              linkage="average").fit_predict(distances)
         return labels
-    init = _warm_start(matrix, ids, previous, k)
+    points = corpus.meaning
+    init = _warm_start(points, ids, previous, k)
     if init is None:
-        model = KMeans(k, n_init=10 if n < 5_000 else 2, random_state=seed)
+        model = KMeans(k, n_init=3 if n < 20_000 else 1, random_state=seed)
     else:
         model = KMeans(k, init=init, n_init=1, random_state=seed)
-    return model.fit_predict(matrix)
+    return model.fit_predict(points)
 
 
-def _warm_start(matrix, ids, previous, k):
+def _warm_start(points, ids, previous, k):
     """Centres of the earlier themes (largest first), topped up with the ideas least like
     any centre so far; None on a first refresh."""
     position = {int(idea_id): row for row, idea_id in enumerate(ids)}
@@ -165,7 +158,7 @@ def _warm_start(matrix, ids, previous, k):
     for members in sorted(previous.values(), key=len, reverse=True):
         rows = [position[i] for i in members if i in position]
         if len(rows) >= MIN_THEME_SIZE:
-            centre = np.asarray(matrix[rows].mean(axis=0)).ravel()
+            centre = points[rows].mean(axis=0)
             norm = np.linalg.norm(centre)
             if norm:
                 centres.append(centre / norm)
@@ -173,14 +166,14 @@ def _warm_start(matrix, ids, previous, k):
             break
     if not centres:
         return None
-    closest = np.asarray((matrix @ np.array(centres).T).max(axis=1)).ravel()
+    closest = (points @ np.array(centres).T).max(axis=1)
     while len(centres) < k:
         row = int(np.argmin(closest))
-        centre = matrix[row].toarray().ravel()
+        centre = points[row]
         centres.append(centre)
-        closest = np.maximum(closest, np.asarray(matrix @ centre).ravel())
+        closest = np.maximum(closest, points @ centre)
         closest[row] = np.inf
-    return np.array(centres)
+    return np.array(centres, dtype=points.dtype)
 
 
 def _match(groups, ids, previous, held):
@@ -202,60 +195,3 @@ def _match(groups, ids, previous, held):
             owners[-negative_index] = theme_id
             taken.add(theme_id)
     return owners
-
-
-def _telling_terms(matrix, rows, overall, terms, surfaces, texts, limit=KEPT_TERMS):
-    """The words that set these ideas apart from the rest of the campaign, as people wrote
-    them, best first."""
-    centre = np.asarray(matrix[rows].mean(axis=0)).ravel()
-    lift = centre - overall
-    if lift.max(initial=0.0) <= 1e-9:
-        lift = centre  # ideas like all the others: their commonest words, then
-    shown = []
-    for column in np.argsort(-lift)[:limit * 6]:
-        if lift[column] <= 0:
-            break
-        term = terms[column]
-        if _is_cjk_char(term) or term in LABEL_STOP or GLUE.intersection(term):
-            continue  # a lone character, a pair across a glue character, or a word saying little
-        word = _cjk_word(term, texts) if _is_cjk_char(term[0]) else _surface(term, surfaces)
-        if any(word in other or other in word for other in shown):
-            continue
-        shown.append(word)
-        if len(shown) == limit:
-            break
-    return shown
-
-
-def _is_cjk_char(text):
-    return len(text) == 1 and not text.isascii() and text.isalpha()
-
-
-def _surface(term, surfaces):
-    forms = surfaces.get(term)
-    return forms.most_common(1)[0][0] if forms else term
-
-
-def _cjk_word(pair, texts, keep=0.75):
-    """The longest run of up to four characters around ``pair`` that appears (nearly)
-    wherever the pair does: 光纖 -> 光纖安裝 in ideas about fibre installation."""
-    seen = 0
-    longer = Counter()
-    for text in texts:
-        start = text.find(pair)
-        while start >= 0:
-            seen += 1
-            for before, after in ((1, 0), (0, 1), (2, 0), (1, 1), (0, 2)):
-                lo, hi = start - before, start + 2 + after
-                if lo >= 0 and hi <= len(text):
-                    piece = text[lo:hi]
-                    added = piece[:before] + piece[before + 2:]
-                    if all(_is_cjk_char(ch) for ch in piece) and not any(ch in GLUE for ch in added):
-                        longer[piece] += 1
-            start = text.find(pair, start + 1)
-    best = pair
-    for piece, count in sorted(longer.items(), key=lambda item: (-len(item[0]), -item[1], item[0])):
-        if count >= keep * seen and count >= 2:
-            best = piece
-            break
-    return best

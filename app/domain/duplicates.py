@@ -2,15 +2,18 @@
 
 ``find_similar_ideas`` answers "which ideas of this campaign are most like these words?"
 from an index kept in each server process (``similarity.SimilarityIndex``): built from
-the campaign's ideas on first use, then kept current on every look-up by adding the ideas
-posted since (one indexed query for ids above the newest it holds) and re-reading those
-edited in this process. Edits made in another process reach it when the index is rebuilt,
-at most ``INDEX_MAX_AGE`` later. Whether an idea may be suggested is never taken from the
-index: each look-up asks the database which of the candidates are published and not
-merged, so a hidden idea disappears from suggestions at once.
+the campaign's ideas and their stored meaning vectors (``domain.idea_vectors``) on first
+use, then kept current on every look-up by adding the ideas posted since (one indexed
+query for ids above the newest it holds) and re-reading those edited in this process. A
+look-up never rebuilds an index: the server's background loop does, when it is old
+(``INDEX_MAX_AGE``, so edits made through other processes show) or has grown by a share
+(``REBUILD_SHARE``). Whether an idea may be suggested is never taken from the index: each
+look-up asks the database which of the candidates are published and not merged, so a
+hidden idea disappears from suggestions at once.
 
 ``list_duplicate_pairs`` gives moderators the pairs of ideas most alike, from each idea's
-nearest idea as found by the last theme refresh (``domain.themes``).
+nearest idea as found by the last theme refresh (``domain.themes``). Both read one score
+(``similarity.combine``): the look-up shows a pair the number the queue shows for it.
 """
 import threading
 import time
@@ -21,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app import offload
-from app.domain import campaigns, events, ideas, permissions, similarity
+from app.domain import campaigns, embedding, events, idea_vectors, ideas, permissions, similarity
 from app.domain.clock import utcnow
 from app.domain.errors import PermissionDenied
 from app.domain.text import clean_block, clean_line
@@ -39,9 +42,11 @@ INDEX_MAX_AGE = 600.0
 REBUILD_SHARE = 0.05
 REBUILD_MIN = 20
 LOAD_PAGE = 5_000
-# Campaigns up to this many ideas are indexed in the request (in milliseconds), and afresh
-# whenever they grew; larger ones through ``app.offload``.
+# Campaigns up to this many ideas are indexed in the calling thread (in milliseconds, once
+# their vectors are stored); larger ones through ``app.offload``.
 SMALL_INDEX = 500
+# Ideas in the other language offered on an idea's page.
+OTHER_LANGUAGE_LIMIT = 3
 PAIRS_LIMIT = 20
 PAIRS_MAX = 100
 # Kinds of stream entries after which an idea's words in the index may be out of date.
@@ -130,10 +135,12 @@ def _texts(campaign_id, after_id=0, only=None, pause=None):
             pause()
 
 
-def build_index(campaign_id, *, pause=None, since=None):
+def build_index(campaign_id, *, pause=None, since=None, store=True):
     """Build a campaign's index afresh and keep it; the computation goes through
-    ``app.offload`` unless the campaign is small. Requests waiting for the same build share
-    it; with ``since`` (a monotonic time), an index built after then is kept as it is."""
+    ``app.offload`` unless the campaign is small. With ``store`` (the background rebuilds),
+    vectors it had to compute are stored; a request's first look-up leaves that to the
+    background and writes nothing. Requests waiting for the same build share it; with
+    ``since`` (a monotonic time), an index built after then is kept as it is."""
     store = _indexes()
     with store.lock:
         building = store.building.setdefault(campaign_id, threading.Lock())
@@ -143,13 +150,26 @@ def build_index(campaign_id, *, pause=None, since=None):
         if entry is not None and since is not None and entry[1] >= since:
             return entry[0]
         started = time.monotonic()
-        rows = _texts(campaign_id, pause=pause)
+        rows = idea_vectors.with_vectors(_texts(campaign_id, pause=pause), backfill=store)
         build = similarity.SimilarityIndex.build
         index = build(rows) if len(rows) <= SMALL_INDEX else offload.run(build, rows)
+        if store:
+            idea_vectors.keep_computed(campaign_id, rows, index.meaning)
         with store.lock:
             store.entries[campaign_id] = (index, started)
             store.edited.pop(campaign_id, None)
     return index
+
+
+def _add_to_index(index, rows):
+    """Add (id, title, body) rows to an index, with their stored vectors (any missing one
+    is computed here: the few ideas posted in the seconds before their vector was)."""
+    rows = idea_vectors.with_vectors(rows, backfill=False)
+    if not rows:
+        return
+    vectors = similarity.fill_vectors([(title, body, vector) for _id, title, body, vector in rows])
+    for (idea_id, title, body, _vector), vector in zip(rows, vectors):
+        index.add(idea_id, title, body, vector)
 
 
 def _current_index(campaign_id):
@@ -158,18 +178,13 @@ def _current_index(campaign_id):
     with store.lock:
         entry = store.entries.get(campaign_id)
     if entry is None:
-        return build_index(campaign_id, since=asked - INDEX_MAX_AGE)
+        return build_index(campaign_id, since=asked - INDEX_MAX_AGE, store=False)
     index = entry[0]
     with store.lock:
         edited = store.edited.pop(campaign_id, set())
-    for idea_id, title, body in _texts(campaign_id, index.max_id):
-        index.add(idea_id, title, body)
+    _add_to_index(index, _texts(campaign_id, index.max_id))
     if edited:
-        for idea_id, title, body in _texts(campaign_id, only=edited):
-            index.add(idea_id, title, body)
-    if index.pending and index.built_size + index.pending <= SMALL_INDEX:
-        # A small campaign is rebuilt at once: new words then count, and it takes milliseconds.
-        return build_index(campaign_id, since=asked)
+        _add_to_index(index, _texts(campaign_id, only=edited))
     return index
 
 
@@ -212,17 +227,39 @@ def find_similar_ideas(viewer, campaign_id, *, title="", body="", limit=SIMILAR_
     limit = _limit(limit, SIMILAR_LIMIT, SIMILAR_MAX)
     title = clean_line(title)[:ideas.TITLE_MAX]
     body = clean_block(body)[:ideas.BODY_MAX]
-    if not similarity.features(title, body):
+    if not similarity.features(title, body) and not (title + body).strip():
         return []
     index = _current_index(campaign.id)
-    candidates = index.most_similar(title, body, limit=limit * 4 + 20,
-                                    min_score=similarity.SUGGESTION_THRESHOLD)
+    candidates = index.most_similar(title, body, embedding.encode_ideas([(title, body)])[0],
+                                    limit=limit * 4 + 20, min_score=similarity.SUGGESTION_THRESHOLD)
+    return _shown(campaign.id, candidates)[:limit]
+
+
+def _shown(campaign_id, candidates, exclude=()):
+    """SimilarIdea of the candidates [(id, score)] that may be suggested, in their order."""
     if not candidates:
         return []
     shown = {idea.id: idea for idea in db.session.scalars(
         select(Idea).where(Idea.id.in_([idea_id for idea_id, _ in candidates]),
-                           Idea.campaign_id == campaign.id, suggestable_clause()))}
-    found = [SimilarIdea(shown[idea_id], score) for idea_id, score in candidates if idea_id in shown]
+                           Idea.campaign_id == campaign_id, suggestable_clause()))}
+    return [SimilarIdea(shown[idea_id], score) for idea_id, score in candidates
+            if idea_id in shown and idea_id not in exclude]
+
+
+def find_other_language_ideas(viewer, idea, *, limit=OTHER_LANGUAGE_LIMIT):
+    """The published ideas of ``idea``'s campaign most like it that are written in the
+    other language (English for a Chinese idea and the reverse), most similar first, at
+    least ``similarity.SUGGESTION_THRESHOLD`` alike: what the idea's page offers readers
+    of the other language. Nothing a viewer may not see is returned. [SimilarIdea]"""
+    campaign = campaigns.get_campaign(viewer, idea.campaign_id)
+    limit = _limit(limit, OTHER_LANGUAGE_LIMIT, SIMILAR_MAX)
+    chinese = similarity.is_chinese(idea.title, idea.body)
+    index = _current_index(campaign.id)
+    vector = idea_vectors.stored_vectors([(idea.id, idea.title, idea.body)])[0]
+    candidates = index.most_similar(idea.title, idea.body, vector, limit=limit * 8 + 20,
+                                    min_score=similarity.SUGGESTION_THRESHOLD)
+    found = [item for item in _shown(campaign.id, candidates, exclude={idea.id})
+             if similarity.is_chinese(item.idea.title, item.idea.body) != chinese]
     return found[:limit]
 
 

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 
 from app import offload
-from app.domain import audit, campaigns, clustering, events, permissions
+from app.domain import audit, campaigns, clustering, events, idea_vectors, permissions
 from app.domain.clock import utcnow
 from app.domain.duplicates import suggestable_clause
 from app.domain.errors import Conflict, NotFound, PermissionDenied
@@ -281,6 +281,8 @@ def refresh_themes(campaign_id, *, pause=None):
     version = _state(campaign_id).version
     db.session.commit()
     rows = _published_ideas(campaign_id, pause)
+    vectors = [row[3] for row in idea_vectors.with_vectors([row[:3] for row in rows])]
+    ideas = [(*row, vector) for row, vector in zip(rows, vectors)]
     previous = {}
     for idea_id, theme_id in db.session.execute(
             select(ThemeIdea.idea_id, ThemeIdea.theme_id)
@@ -292,7 +294,11 @@ def refresh_themes(campaign_id, *, pause=None):
                                            Theme.merged_into_id.is_not(None)))))
     db.session.commit()  # nothing is held open while the themes are computed
 
-    run = offload.run(clustering.compute_themes, rows, previous, held)
+    run = offload.run(clustering.compute_themes, ideas, previous, held)
+    if run.vectors:  # computed once, kept for the look-ups and the next refresh
+        texts = {row[0]: row[1:3] for row in rows}
+        idea_vectors.store_vectors((idea_id, campaign_id, *texts[idea_id], vector)
+                                   for idea_id, vector in run.vectors.items())
     claimed = db.session.execute(
         update(ThemeRefresh).where(ThemeRefresh.campaign_id == campaign_id,
                                    ThemeRefresh.version == version)

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.domain.errors import ValidationError
+from app.domain.text import text_length
 
 
 class FieldErrors:
@@ -12,12 +13,14 @@ class FieldErrors:
         self.fields.setdefault(field, message)
 
     def text(self, field, value, *, max_length, min_length=1, required=True):
-        """Check a cleaned text value's length and return it."""
+        """Check a cleaned text value's length and return it. The minimum counts a CJK
+        character twice (``text.text_length``: 無卡提款 is a full title); the maximum
+        counts characters, as the database does."""
         if not value:
             if required:
                 self.add(field, _l("This field is required."))
             return value
-        if len(value) < min_length:
+        if text_length(value) < min_length:
             self.add(field, _l("Use at least %(n)d characters.", n=min_length))
         elif len(value) > max_length:
             self.add(field, _l("Use at most %(n)d characters.", n=max_length))

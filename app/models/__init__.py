@@ -17,7 +17,7 @@ from app.models.invite import Invite
 from app.models.notification import Notification, NotificationKind
 from app.models.review import Decision, Review, ReviewAssignment, ReviewCriterion, ReviewScore
 from app.models.sso_identity import SsoIdentity
-from app.models.theme import Theme, ThemeIdea, ThemeRefresh
+from app.models.theme import IdeaVector, Theme, ThemeIdea, ThemeRefresh
 from app.models.user import ParticipantKind, Role, User
 from app.models.vote import Vote, VoteCountsDue
 
@@ -26,7 +26,7 @@ __all__ = [
     "ApiToken", "AuditEntry", "AuditLogIsAppendOnly", "Campaign", "CampaignAudience",
     "CampaignEvent", "CampaignPremoderation", "Comment", "Comparison", "ComparisonChoice",
     "ConductAcceptance", "ContentState", "Decision", "EventVisibility", "Flag", "FlagOutcome", "FlagReason",
-    "IdeaMerge", "IdeaStatus", "IdeaStatusChange",
+    "IdeaMerge", "IdeaStatus", "IdeaVector", "IdeaStatusChange",
     "Idea", "IdeaFollow", "IdeaSearchTerm", "IdeaVersion", "Invite", "Notification",
     "NotificationKind", "ParticipantKind", "Phase", "Review", "ReviewAssignment", "ReviewCriterion",
     "ReviewScore", "Role", "SsoIdentity", "Tag", "Theme", "ThemeIdea", "ThemeRefresh", "User", "Vote",

@@ -1,4 +1,4 @@
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -68,3 +68,19 @@ class ThemeRefresh(db.Model):
     ideas: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_idea_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class IdeaVector(db.Model):
+    """What an idea means, as ``domain.embedding`` encodes it: computed once after the idea
+    is posted or edited (away from the request), read by the similar-idea look-ups and the
+    theme refreshes. ``digest`` is a hash of the text encoded: a vector whose digest no
+    longer matches the idea's text is out of date and computed again."""
+
+    __tablename__ = "idea_vectors"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (Index("ix_idea_vectors_campaign", "campaign_id", "idea_id"),)

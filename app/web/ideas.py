@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.domain import comments, flags, ideas, merges, moderation, permissions, reviews
+from app.domain import comments, duplicates, flags, ideas, merges, moderation, permissions, reviews
 from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.comments import CommentForm
 from app.forms.flags import FlagForm
@@ -34,6 +34,7 @@ def render_idea(idea, *, comment_form=None, status_form=None, status=200):
         flag_form=FlagForm(formdata=None),
         decision=reviews.get_decision(current_user, idea.id),
         is_reviewer=reviews.is_assigned(current_user, idea.id),
+        other_language=duplicates.find_other_language_ideas(current_user, idea),
     ), status
 
 

@@ -1,6 +1,6 @@
 """How well the jam finds duplicates and themes, measured on a labelled set written for it
 (tests/data/themes_labelled.json: 80 ideas in English and Chinese, 8 known groups, 24 known
-duplicate pairs). docs/THEMES.md records the figures; run with -s to see them:
+duplicate pairs within a language and 57 across). docs/THEMES.md records the figures; run with -s to see them:
 
     .venv/bin/python -m pytest -s tests/domain/test_themes_quality.py
 """
@@ -21,7 +21,7 @@ LABELLED = pathlib.Path(__file__).parent.parent / "data" / "themes_labelled.json
 # The aims of the issue, and the floors measured for themes (see docs/THEMES.md).
 PRECISION_AIM = 0.8
 RECALL_AIM = 0.7
-ARI_FLOOR = 0.22
+ARI_FLOOR = 0.4
 ARI_WITHIN_LANGUAGE_FLOOR = 0.35
 
 
@@ -31,7 +31,17 @@ def labelled():
 
 
 def known_pairs(data):
-    return {frozenset(pair) for group in data["duplicate_sets"] for pair in itertools.combinations(group, 2)}
+    """Every known duplicate pair: within a language, and English-Chinese across one (the
+    jam compares meanings across languages since it reads sentence vectors)."""
+    lang = {idea["key"]: idea["lang"] for idea in data["ideas"]}
+    same = {frozenset(pair) for group in data["duplicate_sets"] for pair in itertools.combinations(group, 2)}
+    return same | cross_language_pairs(data, lang)
+
+
+def cross_language_pairs(data, lang=None):
+    lang = lang or {idea["key"]: idea["lang"] for idea in data["ideas"]}
+    return {frozenset((a, b)) for group in data.get("cross_language_sets", [])
+            for a, b in itertools.combinations(group, 2) if lang[a] != lang[b]}
 
 
 def test_the_labelled_set_is_what_it_claims(labelled):
@@ -64,9 +74,18 @@ def test_duplicates_and_themes_on_the_labelled_set(app, campaign, labelled):
              for pair in duplicates.list_duplicate_pairs(moderator, campaign_id=campaign.id,
                                                          limit=duplicates.PAIRS_MAX)}
     truth = known_pairs(labelled)
+    cross = cross_language_pairs(labelled)
     true_positives = len(found & truth)
     precision = true_positives / len(found) if found else 0.0
-    recall = true_positives / len(truth)
+    # Every idea here has a duplicate in its own language and most one in the other too,
+    # and the queue pairs each idea with its nearest idea only: at most one of them. So
+    # recall is counted per idea (is it in the queue, beside one of its duplicates?); the
+    # share of all known pairs found is shown beside it.
+    with_twin = {key for pair in truth for key in pair}
+    paired = {key for pair in found & truth for key in pair}
+    recall = len(paired) / len(with_twin)
+    pair_recall = true_positives / len(truth)
+    cross_recall = len(found & cross) / len(cross)
 
     assigned = dict(db.session.execute(select(ThemeIdea.idea_id, ThemeIdea.theme_id)).all())
     by_key = {item["key"]: item for item in labelled["ideas"]}
@@ -80,7 +99,9 @@ def test_duplicates_and_themes_on_the_labelled_set(app, campaign, labelled):
         within[lang] = adjusted_rand_score([groups[n] for n in chosen], [predicted[n] for n in chosen])
 
     print(f"\nDuplicates at similarity >= {similarity.DUPLICATE_THRESHOLD}: precision {precision:.2f}, "
-          f"recall {recall:.2f} ({true_positives} of {len(truth)} known pairs, {len(found)} reported)")
+          f"recall {recall:.2f} of ideas with a duplicate, {pair_recall:.2f} of pairs "
+          f"({cross_recall:.2f} of those across languages) "
+          f"({true_positives} of {len(truth)} known pairs, {len(found)} reported)")
     print(f"Themes: {len(set(p for p in predicted if p > 0))} themes; adjusted Rand index against the "
           f"known groups {ari:.2f}; within English {within['en']:.2f}, within Chinese {within['zh']:.2f}")
     assert precision >= PRECISION_AIM
@@ -97,13 +118,15 @@ def test_precision_and_recall_around_the_threshold(labelled):
     ideas = labelled["ideas"]
     run = clustering.compute_themes([(n + 1, i["title"], i["body"], 0.5) for n, i in enumerate(ideas)])
     truth = known_pairs(labelled)
+    with_twin = {key for pair in truth for key in pair}
     print()
-    for threshold in (0.22, 0.24, 0.26, 0.28, 0.30, 0.32, 0.34):
+    for threshold in (0.46, 0.50, 0.54, 0.56, 0.58, 0.62, 0.66):
         found = {frozenset((ideas[a - 1]["key"], ideas[b - 1]["key"]))
                  for a, (b, score) in run.twins.items() if score >= threshold}
-        hits = len(found & truth)
-        print(f"threshold {threshold:.2f}: precision {hits / max(1, len(found)):.2f}, "
-              f"recall {hits / len(truth):.2f}")
+        hits = found & truth
+        print(f"threshold {threshold:.2f}: precision {len(hits) / max(1, len(found)):.2f}, recall "
+              f"{len({key for pair in hits for key in pair}) / len(with_twin):.2f} of ideas, "
+              f"{len(hits) / len(truth):.2f} of pairs")
     at_threshold = {frozenset((ideas[a - 1]["key"], ideas[b - 1]["key"]))
                     for a, (b, score) in run.twins.items() if score >= similarity.DUPLICATE_THRESHOLD}
-    assert len(at_threshold & truth) / len(truth) >= RECALL_AIM
+    assert len({key for pair in at_threshold & truth for key in pair}) / len(with_twin) >= RECALL_AIM
