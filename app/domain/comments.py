@@ -225,6 +225,18 @@ def list_comment_threads(user, idea_id, *, page=1, per_page=None, strict=False):
     return Page(items=[(c, replies.get(c.id, [])) for c in tops], total=total, page=page, per_page=per_page)
 
 
+def get_comment_thread(user, comment_id):
+    """One comment as the viewer may see it, with its replies when it opens a thread:
+    (comment, [replies...]); a reply comes with none. For showing a comment that changed
+    while the page was open, the same way the page shows it."""
+    comment = get_comment(user, comment_id)
+    if comment.parent_id is not None:
+        return comment, []
+    replies = db.session.scalars(select(Comment).where(Comment.parent_id == comment.id, _visible_to(user))
+                                 .order_by(Comment.created_at, Comment.id)).all()
+    return comment, list(replies)
+
+
 def list_comments_by_author(viewer, author_id, limit=50):
     """A person's live comments in campaigns the viewer may see, newest first."""
     return db.session.scalars(

@@ -3,8 +3,10 @@
 
 def register_blueprints(app):
     from app.web import (admin, audit, auth, campaigns, comments, comparisons, dashboards, flags, home, ideas,
-                         merges, moderation, notifications, profile, reviews, rules, sanctions, themes, votes)
+                         merges, moderation, notifications, previews, profile, reviews, rules, sanctions, themes,
+                         votes)
 
     for module in (home, auth, campaigns, ideas, comments, votes, comparisons, moderation, flags,
-                   merges, sanctions, rules, reviews, dashboards, themes, profile, notifications, admin, audit):
+                   merges, sanctions, rules, reviews, dashboards, themes, profile, notifications, admin, audit,
+                   previews):
         app.register_blueprint(module.bp)
