@@ -50,6 +50,7 @@ def test_typing_an_idea_survives_new_ideas_shown_and_a_reload(page, second_page,
     live(page)
     mark_page(page)
     type_idea(page)
+    page.get_by_label("Title").evaluate("el => { el.typedHere = true; }")
 
     other = live_jam.seed(lambda: factories.make_user(display_name="Quick Poster").email)
     log_in(second_page, Person(other, factories.PASSWORD, "Quick Poster"))
@@ -61,6 +62,8 @@ def test_typing_an_idea_survives_new_ideas_shown_and_a_reload(page, second_page,
     page.get_by_role("button", name=re.compile("1 new idea")).click()
     expect(page.locator(".idea-card").first.locator(".idea-title")).to_have_text("Arrives while someone types")
     expect_idea_typed(page)
+    # The very field the person typed in, not a copy filled again from the draft.
+    assert page.get_by_label("Title").evaluate("el => el.typedHere === true")
     assert still_same_page(page)
 
     page.reload()
