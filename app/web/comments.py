@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import ratelimits
-from app.domain import comments, flags, ideas, permissions
+from app.domain import campaigns, comments, conduct, flags, ideas, permissions
 from app.domain.errors import CampaignNotOpen, Conflict, ValidationError
 from app.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
 from app.forms.flags import FlagForm
@@ -52,12 +52,15 @@ def create(idea_id):
 def fragment(comment_id):
     """One comment (with its replies, when it opens a thread) as the idea page shows it to
     this viewer: what arrives live is decided for each reader when it is shown."""
-    comment, replies = comments.get_comment_thread(current_user, comment_id)
-    idea = ideas.get_idea(current_user, comment.idea_id)
+    idea, comment, replies = comments.get_comment_thread(current_user, comment_id)
     keys = [flags.comment_key(c.id) for c in (comment, *replies)]
+    # Worked out once for the thread, as the idea page does, not once per comment.
     response = make_response(render_template(
         "comments/_comment.html", comment=comment, replies=replies, idea=idea, campaign=idea.campaign,
-        flag_form=FlagForm(formdata=None), flagged=flags.flagged_by(current_user, keys)))
+        flag_form=FlagForm(formdata=None), flagged=flags.flagged_by(current_user, keys),
+        may_comment=campaigns.may_comment_on(current_user, idea),
+        moderating=permissions.can_moderate(current_user),
+        conduct_needed=conduct.needs_acceptance(current_user, idea.campaign)))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

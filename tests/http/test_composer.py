@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import ParticipantKind
 from config import TestingConfig
 from tests import factories
-from tests.http.conftest import page_text, text_of
+from tests.http.conftest import page_text, statements_for, text_of
 
 JSON = {"Accept": "application/json"}
 
@@ -135,6 +135,19 @@ def test_a_comment_in_a_private_campaign_is_not_found_for_outsiders(client, admi
     login(member)
     response = fragment(client, comment.id)
     assert response.status_code == 404 and "Private words" not in text_of(response)
+
+
+def test_a_threads_fragment_costs_the_same_statements_however_many_replies(client, campaign, member, login):
+    idea = factories.make_idea(campaign)
+    small = factories.make_comment(idea, body="Small thread")
+    factories.make_comment(idea, body="One reply", parent=small)
+    big = factories.make_comment(idea, body="Big thread")
+    for n in range(8):
+        factories.make_comment(idea, factories.make_user(), body=f"Reply {n}", parent=big)
+    login(member)
+    fragment(client, small.id)  # warm: the first request of a session reads a little more
+    assert statements_for(client, f"/comments/{small.id}/fragment") == \
+        statements_for(client, f"/comments/{big.id}/fragment")
 
 
 @pytest.mark.parametrize("comment_id", ["0", "99999", "abc", "9" * 30])
