@@ -137,7 +137,8 @@ def write(rows):
         "core (routing, session, permissions, queries, template), against a bare Flask route and",
         f"against the whole idea page. Run `python -m bench.composer` (QUICK=1: fewer rounds); "
         f"{ROUNDS} rounds each, SQLite, Python {platform.python_version()}, "
-        f"{datetime.now(timezone.utc):%Y-%m-%d}.",
+        f"{datetime.now(timezone.utc):%Y-%m-%d}, load average {os.getloadavg()[0]:.0f} on "
+        f"{os.cpu_count()} cores (absolute times grow with the load; the ratios hold).",
         "",
         f"In short: one reader's fragment costs about {reply:.1f} ms of server time, "
         f"{reply / bare:.0f}× a bare request and {rows[3][1][0] / reply:.0f}× less than reloading "

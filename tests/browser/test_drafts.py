@@ -265,3 +265,27 @@ def test_the_composer_on_a_phone_in_chinese(phone_page, live_jam, member):
     expect(form.locator("[data-preview] strong")).to_have_text("大膽")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone: {width}px"
+
+
+def test_a_reply_being_written_stays_when_its_comment_is_hidden(page, second_page, live_jam, member):
+    _slug, admin, idea_id, comment_id = fresh_jam(live_jam)
+    log_in(page, member)
+    page.goto(f"/ideas/{idea_id}")
+    live(page)
+    mark_page(page)
+    page.locator(f"#comment-{comment_id} .reply summary").click()
+    page.get_by_label("Reply to Lena Locker").fill("Replying before it vanishes")
+
+    log_in(second_page, admin)
+    second_page.goto(f"/ideas/{idea_id}")
+    target = second_page.locator(f"#comment-{comment_id}")
+    target.locator(".mod-tools summary").click()
+    target.get_by_label("Reason for hiding (the author reads it)").fill("Off topic")
+    target.get_by_role("button", name="Hide").click()
+
+    hidden = page.locator(f"#comment-{comment_id}")
+    expect(hidden).to_contain_text("This comment was hidden by a moderator.")
+    expect(hidden).not_to_contain_text("Who runs the first pilot?")
+    expect(hidden.locator("[data-kept-text] textarea")).to_have_value("Replying before it vanishes")
+    expect(hidden.get_by_role("button", name="Post reply")).to_have_count(0)
+    assert still_same_page(page)
