@@ -122,7 +122,8 @@
     for (const form of forms) {
       if (form.dataset.draftsOn) continue;
       form.dataset.draftsOn = "1";
-      restore(form);
+      // Words typed before this script ran (a slow page) are saved now, not at the next key.
+      if (!restore(form) && textFields(form).some((el) => el.value !== el.defaultValue)) save(form);
       form.addEventListener("input", (event) => {
         if (!textFields(form).includes(event.target) || !event.isTrusted) return;
         showState(form, "saving");
