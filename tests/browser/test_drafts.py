@@ -72,6 +72,7 @@ def test_typing_an_idea_survives_new_ideas_shown_and_a_reload(page, second_page,
 
     page.get_by_role("button", name="Post idea").click()
     expect(page.locator("h1")).to_have_text(IDEA_TITLE)
+    live(page)  # the posted page's scripts have run (they drop the posted draft)
     page.goto(f"/c/{slug}")
     expect(page.get_by_label("Title")).to_have_value("")  # posted: the draft is gone
     expect(page.get_by_label("Your idea (Markdown)")).to_have_value("")
