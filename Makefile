@@ -105,3 +105,7 @@ fuzz: setup
 .PHONY: bench-themes
 bench-themes: setup
 	$(BIN)/python -m bench.themes
+
+.PHONY: bench-composer
+bench-composer: setup
+	$(BIN)/python -m bench.composer

@@ -123,6 +123,8 @@ class Config:
         "comments": ("20 per minute", "300 per minute"),
         "votes": ("120 per minute", "3000 per minute"),
         "flags": ("30 per hour", "300 per hour"),
+        # Markdown previews while writing (a click each, or a pause in typing).
+        "previews": ("60 per minute", "600 per minute"),
     }
     # How many proxies in front of the app set X-Forwarded-For/-Proto (nginx: 1). Without it
     # every request would seem to come from the proxy, and share one per-address limit.

@@ -77,3 +77,15 @@ def _init_login(app):
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
+
+    @login_manager.unauthorized_handler
+    def _log_in_first():
+        # Back to the page after logging in; for a form posted without a session, the page the
+        # form was on (its drafts come back there), never the form's POST-only address.
+        from flask import flash, redirect, request, url_for
+
+        from app.web.helpers import referrer_path
+
+        flash(login_manager.login_message, login_manager.login_message_category)
+        target = request.full_path.rstrip("?") if request.method in ("GET", "HEAD") else referrer_path()
+        return redirect(url_for(login_manager.login_view, next=target))

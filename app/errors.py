@@ -48,7 +48,8 @@ _HTTP_MESSAGES = {
 def render_error(code, message, status, fields=None):
     if wants_json():
         return error_json(code, message, status, fields)
-    return render_template("error.html", message=message, status=status, fields=fields or {}), status
+    return render_template("error.html", message=message, status=status, fields=fields or {},
+                           back=_form_page()), status
 
 
 def sign_in_instead(status):
@@ -65,6 +66,16 @@ def sign_in_instead(status):
     if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
         return None
     return current_app.login_manager.unauthorized()
+
+
+def _form_page():
+    """After a refused form post (an expired form, too many requests, a busy database), the
+    page the form was on: its script brings back what was typed there."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    from app.web.helpers import referrer_path  # the page helpers read errors too
+
+    return referrer_path()
 
 
 _UNAVAILABLE = ("database is locked", "database is busy", "could not connect", "connection refused",

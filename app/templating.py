@@ -109,3 +109,41 @@ def init_app(app):
         args = request.args.to_dict()
         args.update({k: v for k, v in changes.items()})
         return request.path + "?" + urlencode({k: v for k, v in args.items() if v not in (None, "")})
+
+    from app.web import helpers
+
+    app.add_template_global(helpers.idea_draft_key, "idea_draft_key")
+    app.add_template_global(helpers.comment_draft_key, "comment_draft_key")
+    app.add_template_global(helpers.pop_posted_drafts, "pop_posted_drafts")
+
+    @app.template_global()
+    def composer_text():
+        """What the composers' script says (drafts, counter, preview, kept text), in the reader's
+        language, with each kind's length limit: one attribute on the page."""
+        from flask_babel import gettext as _
+
+        from app.domain.previews import PREVIEW_LIMITS
+
+        return {
+            "limits": PREVIEW_LIMITS,
+            "count": _("%(count)s / %(limit)s characters", count="{count}", limit="{limit}"),
+            "over": _("%(num)s characters over the limit", num="{n}"),
+            "saving": _("Saving draft…"),
+            "saved": _("Draft saved in this browser"),
+            "restored": _("Your draft is back. It stays in this browser until you post it."),
+            "unsaved": _("This browser cannot keep drafts: copy long texts before leaving."),
+            "preview": _("Preview"),
+            "hidePreview": _("Hide preview"),
+            "previewHeading": _("Preview"),
+            "previewEmpty": _("Nothing to preview yet."),
+            "previewFailed": _("The preview is not available right now. Your text is safe."),
+            "keptIdea": _("This campaign no longer takes new ideas, so the form is gone. "
+                          "What you wrote is kept below: copy it before you leave."),
+            "keptComment": _("Comments are closed here now, so the form is gone. "
+                             "What you wrote is kept below: copy it before you leave."),
+            "copy": _("Copy"),
+            "copied": _("Copied"),
+            "copyFailed": _("Select the text and copy it by hand."),
+            "loginAgain": _("Your session has ended. Log in again: your draft is kept in this browser."),
+            "logIn": _("Log in"),
+        }

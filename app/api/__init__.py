@@ -6,8 +6,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Route modules register on ``bp`` when imported; the schemas they register make up the
 # OpenAPI document (app/api/openapi.py).
 from app.api import (auth, campaigns, comments, comparisons, dashboards, events, flags, ideas,  # noqa: E402,F401,I001
-                     merges, moderation, notifications, openapi, reviews, rules, sanctions, themes, users,
-                     votes)
+                     merges, moderation, notifications, openapi, previews, reviews, rules, sanctions, themes,
+                     users, votes)
 
 from app import inputs  # noqa: E402
 

@@ -25,14 +25,18 @@ def _validated_body(body):
 
 def get_comment(user, comment_id):
     """A comment whose idea the person may see, or NotFound."""
+    return _comment_and_idea(user, comment_id)[0]
+
+
+def _comment_and_idea(user, comment_id):
     comment_id = parse_id(comment_id)
     comment = db.session.get(Comment, comment_id) if comment_id is not None else None
     if comment is None:
         raise NotFound(_l("We could not find that comment."))
-    ideas.get_idea(user, comment.idea_id)
+    idea = ideas.get_idea(user, comment.idea_id)
     if comment.content_state is ContentState.PENDING and not permissions.can_see_unpublished(user, comment):
         raise NotFound(_l("We could not find that comment."))
-    return comment
+    return comment, idea
 
 
 def is_withheld(user, comment) -> bool:
@@ -223,6 +227,18 @@ def list_comment_threads(user, idea_id, *, page=1, per_page=None, strict=False):
                                         .order_by(Comment.created_at, Comment.id)):
             replies.setdefault(reply.parent_id, []).append(reply)
     return Page(items=[(c, replies.get(c.id, [])) for c in tops], total=total, page=page, per_page=per_page)
+
+
+def get_comment_thread(user, comment_id):
+    """One comment as the viewer may see it, with its idea and, when it opens a thread, its
+    replies: (idea, comment, [replies...]); a reply comes with none. For showing a comment
+    that changed while the page was open, the same way the page shows it."""
+    comment, idea = _comment_and_idea(user, comment_id)
+    if comment.parent_id is not None:
+        return idea, comment, []
+    replies = db.session.scalars(select(Comment).where(Comment.parent_id == comment.id, _visible_to(user))
+                                 .order_by(Comment.created_at, Comment.id)).all()
+    return idea, comment, list(replies)
 
 
 def list_comments_by_author(viewer, author_id, limit=50):

@@ -11,7 +11,7 @@ from app.domain.errors import CampaignNotOpen, ValidationError
 from app.forms.campaigns import CampaignForm, ExtendForm, PhaseForm
 from app.forms.ideas import IdeaForm
 from app.models import ContentState, Phase
-from app.web.helpers import apply_field_errors, local_to_utc, utc_to_local
+from app.web.helpers import apply_field_errors, idea_draft_key, local_to_utc, mark_draft_posted, utc_to_local
 
 bp = Blueprint("campaigns", __name__)
 
@@ -60,6 +60,7 @@ def post_idea(slug):
     except ValidationError as error:
         apply_field_errors(form, error)
         return render_campaign(campaign, idea_form=form, status=error.status)
+    mark_draft_posted(idea_draft_key(campaign.id))
     if idea.content_state is ContentState.PUBLISHED:
         flash(_("Your idea is posted."), "success")
     else:

@@ -1,13 +1,14 @@
 """Posting, editing and deleting comments (JSON-aware, so JS can add them in place)."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import ratelimits
-from app.domain import comments, ideas, permissions
+from app.domain import campaigns, comments, conduct, flags, ideas, permissions
 from app.domain.errors import CampaignNotOpen, Conflict, ValidationError
 from app.forms.comments import CommentForm, DeleteCommentForm, EditCommentForm
-from app.web.helpers import apply_field_errors, login_required, wants_json
+from app.forms.flags import FlagForm
+from app.web.helpers import apply_field_errors, comment_draft_key, login_required, mark_draft_posted, wants_json
 from app.web.ideas import render_idea
 
 bp = Blueprint("comments", __name__)
@@ -39,11 +40,29 @@ def create(idea_id):
     except Conflict as error:  # the campaign closed, or a moderator locked the comments
         flash(str(error.message), "error")
         return redirect(url_for("ideas.show", idea_id=idea.id))
+    mark_draft_posted(comment_draft_key(idea.id, form.parent_id.data or None))
     if comment.is_published:
         flash(_("Your comment is posted."), "success")
     else:
         flash(_("Your comment is waiting for a moderator's approval."), "info")
     return redirect(_comment_url(comment))
+
+
+@bp.get("/comments/<int:comment_id>/fragment")
+def fragment(comment_id):
+    """One comment (with its replies, when it opens a thread) as the idea page shows it to
+    this viewer: what arrives live is decided for each reader when it is shown."""
+    idea, comment, replies = comments.get_comment_thread(current_user, comment_id)
+    keys = [flags.comment_key(c.id) for c in (comment, *replies)]
+    # Worked out once for the thread, as the idea page does, not once per comment.
+    response = make_response(render_template(
+        "comments/_comment.html", comment=comment, replies=replies, idea=idea, campaign=idea.campaign,
+        flag_form=FlagForm(formdata=None), flagged=flags.flagged_by(current_user, keys),
+        may_comment=campaigns.may_comment_on(current_user, idea),
+        moderating=permissions.can_moderate(current_user),
+        conduct_needed=conduct.needs_acceptance(current_user, idea.campaign)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _comment_json(comment):

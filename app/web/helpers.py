@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import format_timedelta, to_user_timezone, to_utc
 from flask_login import current_user, login_user
 from flask_login import login_required as page_login_required
@@ -77,6 +77,32 @@ def flash_error(error):
     messages = [str(m) for m in (error.fields or {}).values()] or [str(error.message)]
     for message in messages:
         flash(message, "error")
+
+
+# --- drafts ----------------------------------------------------------------------------
+# The page's script keeps what someone writes in the browser until it is posted. A form posted
+# the plain way is cleared on the next page: the server names its draft as posted there.
+
+def idea_draft_key(campaign_id) -> str:
+    """The name of a new idea's draft in a campaign, as the form and the script name it."""
+    return f"idea:c{campaign_id}"
+
+
+def comment_draft_key(idea_id, parent_id=None) -> str:
+    """The name of a comment's draft on an idea, or of a reply's under one comment."""
+    return f"comment:i{idea_id}" + (f":p{parent_id}" if parent_id else "")
+
+
+def mark_draft_posted(key):
+    """Tell the next page's script that this draft is posted and can go."""
+    session["drafts_posted"] = [*session.get("drafts_posted", [])[-9:], key]
+
+
+def pop_posted_drafts() -> list:
+    """The drafts posted since the last page, once (the session changes only when there are)."""
+    if "drafts_posted" not in session:
+        return []
+    return [str(k) for k in session.pop("drafts_posted") or []]
 
 
 # --- times -----------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def main():
     text = render(figures)
     print(text)
     if not args.no_write:
-        from bench.report import write_section
+        from bench.common.report import write_section
 
         write_section(DOCS, text)
 

@@ -106,6 +106,7 @@ def test_every_operation_answers_as_documented(api, admin, document):
     reply = api.post(i + "/comments", token=author_token,
                      json={"body": "Thanks", "parent_id": comment["id"]}).get_json()
     api.get(i + "/comments")
+    api.post("/api/v1/previews", token=voter_token, json={"kind": "comment", "body": "*Nice*"})
     api.get(f"/api/v1/comments/{comment['id']}")
     api.patch(f"/api/v1/comments/{comment['id']}", token=voter_token, json={"body": "Very nice"})
     api.delete(f"/api/v1/comments/{comment['id']}", token=voter_token)

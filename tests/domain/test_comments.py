@@ -120,3 +120,20 @@ def test_a_page_past_the_end_shows_the_last_and_strict_callers_get_an_error(app,
         comments.list_comment_threads(viewer, idea.id, page=0, per_page=comments.THREADS_PER_PAGE_MAX + 1,
                                       strict=True)
     assert set(info.value.fields) == {"page", "per_page"}
+
+
+def test_a_comment_thread_as_a_reader_sees_it(app, campaign):
+    from app.domain import moderation
+
+    moderator = f.make_user(role=Role.MODERATOR)
+    idea = f.make_idea(campaign)
+    top = f.make_comment(idea, body="Top")
+    shown = f.make_comment(idea, body="Shown", parent=top)
+    hidden = f.make_comment(idea, body="Hidden", parent=top)
+    moderation.hide_comment(moderator, hidden.id, reason="Rude")
+    found_idea, comment, replies = comments.get_comment_thread(AnonymousUserMixin(), top.id)
+    assert (found_idea.id, comment.id, [r.id for r in replies]) == (idea.id, top.id, [shown.id, hidden.id])
+    assert comments.is_withheld(AnonymousUserMixin(), replies[1])  # a marker, not its words
+    assert comments.get_comment_thread(AnonymousUserMixin(), shown.id)[2] == []  # a reply has none
+    with pytest.raises(NotFound):
+        comments.get_comment_thread(AnonymousUserMixin(), 10**6)

@@ -20,6 +20,7 @@ LIMITS = {
     "comments": ("2 per minute", "50 per minute"),
     "votes": ("3 per minute", "5 per minute"),
     "flags": ("2 per minute", "50 per minute"),
+    "previews": ("2 per minute", "50 per minute"),
 }
 
 
@@ -155,3 +156,17 @@ def test_counters_are_shared_between_processes_through_redis(clock, tmp_path):
         with app.app_context():
             statuses.append(app.test_client().post("/login", data={"email": email, "password": "wrong"}).status_code)
     assert statuses == [401, 401, 401, 429]
+
+
+def test_previews_are_rate_limited_on_the_page_and_the_api_alike(app, client, auth):
+    person = factories.make_user()
+    auth.login(person)
+    json = {"Accept": "application/json"}
+    for _ in range(2):
+        assert client.post("/preview", data={"kind": "idea", "body": "Hi"}, headers=json).status_code == 200
+    refused = client.post("/preview", data={"kind": "idea", "body": "Hi"}, headers=json)
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "rate_limited"
+    retry_seconds(refused)
+    api = ApiClient(app, client)
+    assert api.post("/api/v1/previews", token=api.token_for(person),
+                    json={"kind": "idea", "body": "Hi"}).status_code == 429

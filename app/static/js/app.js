@@ -110,6 +110,10 @@
         if (!response.ok || !data || !data.html) {
           const fields = data?.error?.fields || {};
           showError(errorEl, fields.body || errorMessage(data));
+          // The words stay in the form and in its draft (drafts.js); composer.js adds a way
+          // back through login when the session has ended.
+          form.dispatchEvent(new CustomEvent("ideajam:refused", {
+            detail: { status: response.status, code: data?.error?.code } }));
           return;
         }
         showError(errorEl, "");
@@ -123,6 +127,8 @@
         else list.appendChild(nodes);
         document.querySelector("[data-no-comments]")?.remove();
         if (textarea) textarea.value = "";
+        form.dispatchEvent(new CustomEvent("ideajam:posted")); // its draft can go
+        textarea?.dispatchEvent(new Event("input", { bubbles: true })); // the counter reads 0 again
         const details = form.closest("details");
         if (details) details.open = false;
         const count = document.querySelector("[data-comment-count]");
@@ -375,6 +381,8 @@
 
   function enhance(root) {
     markShortcutsReady(root);
+    window.IdeaJamDrafts?.attach(root);
+    window.IdeaJamComposer?.attach(root);
     enhanceSimilarIdeas(root);
     enhanceBoard(root);
     enhanceBackwardForms(root);

@@ -49,68 +49,64 @@
     }
   }
 
-  function commentElement(comment) {
-    const li = document.createElement("li");
-    li.className = "comment";
-    li.id = `comment-${comment.id}`;
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    const who = document.createElement("strong");
-    who.textContent = comment.author.display_name;
-    const when = document.createElement("time");
-    when.dateTime = comment.created_at;
-    when.textContent = new Date(comment.created_at).toLocaleString(document.documentElement.lang);
-    meta.append(who, " · ", when);
-    const content = document.createElement("div");
-    content.className = "prose comment-body";
-    content.innerHTML = comment.body_html; // sanitised by the server (Markdown through nh3)
-    li.append(meta, content);
-    if (!comment.parent_id) {
-      const replies = document.createElement("ol");
-      replies.className = "replies";
-      replies.dataset.repliesFor = String(comment.id);
-      li.append(replies);
+  // A comment that changed is shown as the server shows it to this reader (the same template
+  // as the page: time, Reply, Flag, moderation): fetched per reader, so what each one may see
+  // and do is decided for them when it is shown. Only the newest fetch per comment is applied.
+  const commentFetches = new Map();
+
+  async function fetchComment(id) {
+    const list = document.querySelector("[data-comment-fragment-url]");
+    if (!list) return null;
+    const mine = (commentFetches.get(id) || 0) + 1;
+    commentFetches.set(id, mine);
+    let html = null;
+    try {
+      const url = list.dataset.commentFragmentUrl.replace("/0/", `/${Number(id)}/`);
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (response.ok) html = await response.text();
+    } catch (_) {
+      html = null;
     }
-    return li;
+    if (html === null || commentFetches.get(id) !== mine) return null;
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    const element = template.content.firstElementChild;
+    return element && element.id === `comment-${id}` ? element : null;
   }
 
-  function applyComment(kind, event) {
+  function blankComment(id, message) {
+    // Until the reader's own view arrives: the words are gone from the stream, so from here too.
+    const existing = byId(`comment-${id}`);
+    const content = existing?.querySelector(".comment-body");
+    if (content) content.textContent = message;
+  }
+
+  async function applyComment(kind, event) {
     if (event.payload.comment_count !== undefined) applyCommentCount(event.idea_id, event.payload.comment_count);
     if (event.idea_id !== ideaId) return;
-    if (kind === "comment.hidden") {
-      // Its words are gone from the stream too; leave the marker everyone else sees.
-      const hidden = byId(`comment-${event.payload.comment_id}`);
-      const content = hidden?.querySelector(".comment-body");
-      if (content) content.textContent = text("hiddenText", "This comment was hidden by a moderator.");
-      hidden?.classList.add("comment-hidden");
-      hidden?.querySelector(".comment-actions")?.remove();
-      return;
-    }
     const comment = event.payload.comment;
-    if (!comment) return;
-    const existing = byId(`comment-${comment.id}`);
-    if (kind === "comment.restored" && existing) {
-      existing.replaceWith(commentElement(comment));
+    const id = comment ? comment.id : event.payload.comment_id;
+    if (!id) return;
+    if (kind === "comment.hidden") blankComment(id, text("hiddenText", "This comment was hidden by a moderator."));
+    if (kind === "comment.deleted") blankComment(id, text("deletedText", "This comment was deleted."));
+    if (kind === "comment.created" && byId(`comment-${id}`)) return; // our own, inserted by the form
+    const fresh = await fetchComment(id);
+    if (!fresh) return; // not for this reader, or the network failed: the next page load shows it
+    const existing = byId(`comment-${id}`);
+    if (existing) {
+      window.IdeaJamRefresh.update(existing, fresh); // a reply being written there stays
       return;
     }
-    if (kind === "comment.created" || kind === "comment.restored") {
-      if (existing) return; // our own comment, already inserted by the form
-      // A new thread belongs at the end of the discussion: on an earlier page, only the count changes.
-      const list = comment.parent_id
-        ? document.querySelector(`[data-replies-for="${comment.parent_id}"]`)
-        : document.querySelector("[data-comment-list]:not([data-live-append=off])");
-      if (list) list.append(commentElement(comment));
-      document.querySelector("[data-no-comments]")?.remove();
-    } else if (existing) {
-      const content = existing.querySelector(".comment-body");
-      if (kind === "comment.deleted") {
-        existing.classList.add("comment-deleted");
-        if (content) content.textContent = text("deletedText", "This comment was deleted.");
-        existing.querySelector(".comment-actions")?.remove();
-      } else if (content) {
-        content.innerHTML = comment.body_html;
-      }
-    }
+    if (kind !== "comment.created" && kind !== "comment.restored") return;
+    // A new thread belongs at the end of the discussion: on an earlier page, only the count changes.
+    const parentId = comment ? comment.parent_id : null;
+    const list = parentId
+      ? document.querySelector(`[data-replies-for="${parentId}"]`)
+      : document.querySelector("[data-comment-list]:not([data-live-append=off])");
+    if (!list) return;
+    list.append(fresh);
+    document.querySelector("[data-no-comments]")?.remove();
+    if (window.IdeaJam) window.IdeaJam.enhance(fresh);
   }
 
   function applyIdeaEdited(summary) {
@@ -185,7 +181,9 @@
       notice.className = "notice";
       notice.setAttribute("role", "status");
       notice.textContent = text("hiddenIdeaText", "A moderator has hidden this idea.");
-      if (main) main.replaceChildren(notice);
+      // A comment being written there stays on screen, read-only, to be copied.
+      const kept = main && window.IdeaJamRefresh ? window.IdeaJamRefresh.keepWords(main) : [];
+      if (main) main.replaceChildren(notice, ...kept);
     }
   }
 
@@ -196,11 +194,11 @@
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = doc.querySelector("main");
     const main = document.querySelector("main");
-    if (!fresh || !main) return false;
-    main.innerHTML = fresh.innerHTML;
+    if (!fresh || !main || !window.IdeaJamRefresh) return false;
+    // Only what changed is replaced: a form someone is typing in stays as it is (refresh.js).
+    window.IdeaJamRefresh.update(main, fresh);
     lastSeq = Math.max(lastSeq, Number(doc.body.dataset.streamSeq || 0));
     newIdeas = 0;
-    if (window.IdeaJam) window.IdeaJam.enhance(main);
     return true;
   }
 

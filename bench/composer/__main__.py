@@ -1,0 +1,3 @@
+from bench.composer.run import main
+
+main()
