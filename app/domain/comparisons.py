@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import offload
 from app.domain import activity, campaigns, events, ideas, ranking
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NoPairLeft, NotFound, PermissionDenied, RateLimited
@@ -59,34 +60,75 @@ def _is_rankable(idea):
             and idea.content_state is ContentState.PUBLISHED)
 
 
-def _candidates(campaign_id):
-    """The campaign's rankable ideas, in id order, with their last fit."""
-    return db.session.execute(
-        select(Idea.id, Idea.author_id, Idea.pairwise_strength, Idea.pairwise_uncertainty,
-               Idea.pairwise_appearances)
-        .where(Idea.campaign_id == campaign_id, ideas.rankable_clause()).order_by(Idea.id)
-    ).all()
+class _KeptSource:
+    """What ``ranking.choose_pair`` reads, from the ideas' kept fit (``refresh_ranking``):
+    each read is a short walk of an index on (campaign, chance / shown / strength / id), so
+    serving a pair costs the same at 100 ideas and at 46,000. Keys are idea ids."""
+
+    def __init__(self, campaign_id):
+        self.campaign_id = campaign_id
+        self.rows = {}
+
+    def _read(self, query):
+        found = db.session.execute(query).all()
+        for row in found:
+            self.rows[row.id] = row
+        return [row.id for row in found]
+
+    def _ideas(self):
+        return (select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_appearances)
+                .where(Idea.campaign_id == self.campaign_id, ideas.rankable_clause()))
+
+    def fit(self, keys):
+        rows = [self.rows[k] for k in keys]
+        return (np.array([r.pairwise_strength for r in rows], dtype=float),
+                np.array([r.pairwise_uncertainty for r in rows], dtype=float),
+                np.array([r.pairwise_appearances for r in rows], dtype=np.int64))
+
+    def leaders(self, limit):
+        return self._read(self._ideas().order_by(Idea.pairwise_chance.desc(), Idea.id.desc()).limit(limit))
+
+    def least_shown(self, below, limit):
+        return self._read(self._ideas().where(Idea.pairwise_appearances < below)
+                          .order_by(Idea.pairwise_appearances, Idea.id).limit(limit))
+
+    def near(self, strength, limit):
+        above = self._read(self._ideas().where(Idea.pairwise_strength >= strength)
+                           .order_by(Idea.pairwise_strength, Idea.id).limit(limit))
+        below = self._read(self._ideas().where(Idea.pairwise_strength < strength)
+                           .order_by(Idea.pairwise_strength.desc(), Idea.id.desc()).limit(limit))
+        return above + below
+
+    def random(self, count, rng):
+        """Ideas at random ids: the first rankable idea at or after each of ``count`` uniform
+        draws between the campaign's lowest and highest idea id (one index step each; an
+        idea after a gap in the ids is a little likelier)."""
+        low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id))
+                                       .where(Idea.campaign_id == self.campaign_id)).one()
+        if low is None:
+            return []
+        picked = []
+        for start in rng.integers(low, high + 1, size=count):
+            found = self._read(self._ideas().where(Idea.id >= int(start)).order_by(Idea.id).limit(1))
+            picked += found or self._read(self._ideas().order_by(Idea.id).limit(1))
+        return picked
+
+    def everything(self):
+        return self._read(self._ideas().order_by(Idea.id))
 
 
 def _choose_pair(user_id, campaign_id, rng):
-    """Pick the next pair for this person with the adaptive selection; ``None`` if none left."""
-    rows = _candidates(campaign_id)
-    if len(rows) < 2:
-        return None
-    index = {row.id: k for k, row in enumerate(rows)}
-    state = ranking.create_state(len(rows))
-    state.strengths = np.array([row.pairwise_strength for row in rows], dtype=float)
-    state.uncertainty = np.array([row.pairwise_uncertainty for row in rows], dtype=float)
-    state.appearances = np.array([row.pairwise_appearances for row in rows], dtype=np.int64)
-    own = [k for k, row in enumerate(rows) if row.author_id == user_id]
+    """Pick the next pair for this person with the adaptive selection; ``None`` if none left.
+    Reads a few dozen ideas through indexes, the person's own ideas and the pairs they were
+    already served — never every idea of the campaign (see ``_KeptSource``)."""
+    own = db.session.scalars(select(Idea.id).where(Idea.campaign_id == campaign_id,
+                                                   Idea.author_id == user_id)).all()
     seen = db.session.execute(
         select(Comparison.low_idea_id, Comparison.high_idea_id)
         .where(Comparison.user_id == user_id, Comparison.campaign_id == campaign_id)).all()
-    seen_pairs = [(index[a], index[b]) for a, b in seen if a in index and b in index]
-    pair = ranking.select_pair(state, rng, exclude_items=own, exclude_pairs=seen_pairs)
-    if pair is None:
-        return None
-    return rows[pair[0]].id, rows[pair[1]].id
+    seen_pairs = [tuple(pair) for pair in seen]
+    return ranking.choose_pair(_KeptSource(campaign_id), rng, exclude_items=own, exclude_pairs=seen_pairs,
+                               placed={idea for pair in seen_pairs for idea in pair})
 
 
 def serve_pair(user, campaign_id, rng=None):
@@ -204,51 +246,106 @@ def answer_comparison(user, comparison_id, choice, reason=None):
     return comparison
 
 
-def _answered_pairs(campaign_id):
-    """Answered comparisons between rankable ideas, counted per unordered pair."""
+#: From this many ideas the fit runs in a child process (``app.offload``), away from the
+#: server's event loop; below it, it takes milliseconds and a child would cost more.
+OFFLOAD_FROM = 2000
+#: Ideas (and their answered pairs) read per statement; the loop may run others in between.
+LOAD_PAGE = 5000
+#: A kept figure is written again when it moved further than this (a chance is shown to
+#: 0.01 %); a refresh after a few answers then writes the ideas they moved, not all of them.
+KEPT_TOLERANCE = 1e-5
+
+
+def _rankable_rows(campaign_id, pause):
+    """The campaign's rankable ideas with their kept fit, in id order, a page at a time."""
+    rows, after = [], 0
+    while True:
+        page = db.session.execute(
+            select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_chance,
+                   Idea.pairwise_chance_low, Idea.pairwise_chance_high)
+            .where(Idea.campaign_id == campaign_id, ideas.rankable_clause(), Idea.id > after)
+            .order_by(Idea.id).limit(LOAD_PAGE)).all()
+        rows.extend(page)
+        if len(page) < LOAD_PAGE:
+            return rows
+        after = page[-1].id
+        if pause:
+            pause()
+
+
+def _answered_pairs(campaign_id, rows, pause):
+    """Answered comparisons between rankable ideas, counted per unordered pair, read in pages
+    of lower idea ids."""
     low_won = or_(and_(Comparison.choice == ComparisonChoice.LEFT,
                        Comparison.left_idea_id == Comparison.low_idea_id),
                   and_(Comparison.choice == ComparisonChoice.RIGHT,
                        Comparison.right_idea_id == Comparison.low_idea_id))
     rankable = select(Idea.id).where(Idea.campaign_id == campaign_id, ideas.rankable_clause())
-    return db.session.execute(
-        select(Comparison.low_idea_id, Comparison.high_idea_id, func.count().label("n"),
-               func.sum(case((low_won, 1), else_=0)).label("low_wins"))
-        .where(Comparison.campaign_id == campaign_id,
-               Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]),
-               Comparison.low_idea_id.in_(rankable), Comparison.high_idea_id.in_(rankable))
-        .group_by(Comparison.low_idea_id, Comparison.high_idea_id)
-    ).all()
+    pairs = []
+    for start in range(0, len(rows), LOAD_PAGE):
+        first, last = rows[start].id, rows[min(len(rows), start + LOAD_PAGE) - 1].id
+        pairs += db.session.execute(
+            select(Comparison.low_idea_id, Comparison.high_idea_id, func.count().label("n"),
+                   func.sum(case((low_won, 1), else_=0)).label("low_wins"))
+            .where(Comparison.campaign_id == campaign_id,
+                   Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]),
+                   Comparison.low_idea_id.between(first, last),
+                   Comparison.low_idea_id.in_(rankable), Comparison.high_idea_id.in_(rankable))
+            .group_by(Comparison.low_idea_id, Comparison.high_idea_id)).all()
+        if pause:
+            pause()
+    return pairs
 
 
-def refresh_ranking(campaign_id):
-    """Refit a campaign's pairwise ranking from every answer and store it on its ideas.
+def _answer_count(campaign_id):
+    return db.session.scalar(select(func.count()).select_from(Comparison).where(
+        Comparison.campaign_id == campaign_id,
+        Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT])))
 
-    Warm-started from the stored fit, so a refresh after a few new answers costs a couple of
-    Newton steps. The stream number is taken first: it locks the campaign's stream, so the
-    answers read after it are at least as new as those behind any earlier leaderboard. The
-    new leaderboard goes into the campaign's live stream as ``ranking.updated``.
+
+def _changed_rows(rows, fitted):
+    """The kept figures of the ideas whose fit moved further than ``KEPT_TOLERANCE``."""
+    kept = np.array([(r.pairwise_strength, r.pairwise_uncertainty, r.pairwise_chance,
+                      r.pairwise_chance_low, r.pairwise_chance_high) for r in rows], dtype=float).reshape(-1, 5)
+    new = np.column_stack(fitted) if rows else np.zeros((0, 5))
+    moved = np.flatnonzero(np.abs(new - kept).max(axis=1) > KEPT_TOLERANCE) if rows else []
+    names = ("pairwise_strength", "pairwise_uncertainty", "pairwise_chance", "pairwise_chance_low",
+             "pairwise_chance_high")
+    return [{"id": rows[k].id, **{name: float(new[k, c]) for c, name in enumerate(names)}} for k in moved]
+
+
+def refresh_ranking(campaign_id, *, pause=None):
+    """Refit a campaign's pairwise ranking from every answer and keep it on its ideas.
+
+    Reads the ideas and answers a page at a time (``pause`` runs between pages, so a server's
+    event loop can serve others), holds no transaction open while it fits, and fits in a
+    child process from ``OFFLOAD_FROM`` ideas on (``ranking.fit_ranking``: warm-started from
+    the kept fit, O(answers) per Newton step, the chances in linear time). Then, under the
+    campaign's stream lock, writes the ideas whose figures moved and puts the new
+    leaderboard into the live stream as ``ranking.updated``. If answers arrived while it
+    fitted, it asks for another refresh, so the last leaderboard always covers every answer.
     """
-    seq = events.next_seq(campaign_id)
-    rows = _candidates(campaign_id)
+    rows = _rankable_rows(campaign_id, pause)
     index = {row.id: k for k, row in enumerate(rows)}
-    pairs = _answered_pairs(campaign_id)
-    fit = ranking.fit_pairs(
-        len(rows), [index[p.low_idea_id] for p in pairs], [index[p.high_idea_id] for p in pairs],
-        [p.n for p in pairs], [p.low_wins for p in pairs],
-        initial=[row.pairwise_strength for row in rows], max_iterations=25)
-    chance = ranking.chance_to_beat_random(fit.strengths, fit.uncertainty)
-    low, high = ranking.chance_range(fit.strengths, fit.uncertainty)
-    if rows:
-        db.session.execute(update(Idea), [
-            {"id": row.id, "pairwise_strength": float(fit.strengths[k]),
-             "pairwise_uncertainty": float(fit.uncertainty[k]), "pairwise_chance": float(chance[k]),
-             "pairwise_chance_low": float(min(low[k], chance[k])),
-             "pairwise_chance_high": float(max(high[k], chance[k]))}
-            for k, row in enumerate(rows)])
+    pairs = _answered_pairs(campaign_id, rows, pause)
+    answers = int(sum(p.n for p in pairs))
+    total_before = _answer_count(campaign_id)
+    db.session.commit()  # nothing is held open while the ranking is fitted
+    arguments = (len(rows), np.array([index[p.low_idea_id] for p in pairs], dtype=np.int64),
+                 np.array([index[p.high_idea_id] for p in pairs], dtype=np.int64),
+                 np.array([p.n for p in pairs], dtype=float), np.array([p.low_wins for p in pairs], dtype=float),
+                 np.array([row.pairwise_strength for row in rows], dtype=float))
+    fitted = (offload.run(ranking.fit_ranking, *arguments) if len(rows) >= OFFLOAD_FROM
+              else ranking.fit_ranking(*arguments))
+    seq = events.next_seq(campaign_id)
+    changed = _changed_rows(rows, fitted)
+    for start in range(0, len(changed), LOAD_PAGE):
+        db.session.execute(update(Idea), changed[start:start + LOAD_PAGE])
+    if _answer_count(campaign_id) != total_before:
+        events.record_change("comparisons.changed", {"campaign_id": campaign_id})
     board = [leaderboard_entry(idea) for idea in _leaders(campaign_id, LEADERBOARD_SIZE)]
     events.record_campaign_event(campaign_id, "ranking.updated", {
-        "ideas": board, "comparisons": int(sum(p.n for p in pairs))}, seq=seq)
+        "ideas": board, "comparisons": answers}, seq=seq)
     db.session.commit()
     return board
 

@@ -108,7 +108,7 @@ def _apply(user, idea, value) -> bool:
             score=Idea.score + up_delta - down_delta,
         )
     )
-    ideas.keep_best_scores(idea.campaign_id, [idea_id], up_delta, down_delta)
+    ideas.keep_best_scores([idea_id])
     if value == UP:
         db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
     activity.record_participation(user, idea.campaign_id, now)

@@ -40,16 +40,46 @@ def test_wilson_bound_works_element_wise_on_arrays():
     assert ranking.wilson_lower_bound(5, 5, z=3) < ranking.wilson_lower_bound(5, 5, z=1)
 
 
-def test_best_score_shrinks_few_votes_towards_the_campaign_share():
-    assert ranking.best_score(0, 0, prior_share=0.7) == pytest.approx(0.7)
-    assert ranking.best_score(1, 0, prior_share=0.5) < ranking.best_score(90, 10, prior_share=0.5)
-    assert ranking.best_score(900, 100, prior_share=0.5) == pytest.approx(0.9, abs=0.002)
-    # unlike the Wilson bound, an idea nobody has voted on yet is not put below every
-    # idea with a vote: it starts at the campaign's share
-    up, down = np.array([8, 3, 0]), np.array([2, 3, 0])
-    best = ranking.best_score(up, down)
-    assert best[1] < best[2] < best[0]
-    assert ranking.wilson_lower_bound(up, down)[2] == 0.0
+#: Cases a person would judge: (better, worse) as (up, down) counts, with why.
+#: docs/RANKING.md shows the same table with the scores.
+BEST_CASES = [
+    ((9, 1), (1, 0), "many steady votes beat one lucky vote"),
+    ((16, 1), (4, 0), "many steady votes beat a few lucky ones"),
+    ((30, 5), (3, 0), "many steady votes beat a few lucky ones"),
+    ((50, 10), (5, 0), "many steady votes beat a few lucky ones"),
+    ((18, 2), (2, 0), "the highest net score is not below two lucky votes"),
+    ((18, 2), (1, 1), "the highest net score is not below a split pair"),
+    ((12, 1), (4, 0), "one down-vote among many up-votes does not sink an idea"),
+    ((20, 1), (5, 0), "one down-vote among many up-votes does not sink an idea"),
+    ((40, 3), (10, 0), "a few down-votes among many up-votes do not sink an idea"),
+    ((18, 2), (9, 1), "the same share with more votes is surer"),
+    ((1, 0), (0, 0), "one up-vote lifts a new idea"),
+    ((0, 0), (0, 1), "a new idea is not buried below a disliked one"),
+    ((0, 0), (5, 20), "a new idea is not buried below a disliked one"),
+    ((10, 10), (3, 7), "an even split beats a mostly disliked idea"),
+]
+
+
+@pytest.mark.parametrize("better, worse, why", BEST_CASES, ids=[c[2] for c in BEST_CASES])
+def test_best_score_orders_the_cases_a_person_would_judge(better, worse, why):
+    assert ranking.best_score(*better) > ranking.best_score(*worse), why
+
+
+def test_best_score_never_puts_more_up_or_fewer_down_votes_lower():
+    up, down = np.meshgrid(np.arange(0, 60), np.arange(0, 60), indexing="ij")
+    score = ranking.best_score(up, down)
+    assert np.all(np.diff(score, axis=0) > 0)  # one more up-vote always helps
+    assert np.all(np.diff(score, axis=1) < 0)  # one more down-vote always hurts
+    assert np.all((score > 0) & (score < 1))
+    # ▲18 ▼2 is above every idea with at most two votes, whatever they are
+    assert score[18, 2] > score[:3, :3].max()
+
+
+def test_best_score_gives_the_same_number_for_a_float_and_in_an_array():
+    up, down = np.array([0, 3, 18, 900]), np.array([0, 1, 2, 100])
+    assert [ranking.best_score(u, d) for u, d in zip(up, down)] == list(ranking.best_score(up, down))
+    assert ranking.best_score(900, 100) == pytest.approx(0.9, abs=0.02)
+    assert ranking.best_score(0, 0) > ranking.wilson_lower_bound(0, 0) == 0.0
 
 
 def test_trending_score_matches_the_idea_list_formula(app):
