@@ -811,6 +811,9 @@ def _placement_pair(source, rng, excluded_items, excluded_pairs, placed, min_app
         theta = float(mu[0] + sd[0] * rng.standard_normal())
         others = [b for b in _allowed(source.near(theta, NEIGHBOURS), excluded_items)
                   if b != a and _pair_key(a, b) not in excluded_pairs]
+        if others:
+            _, _, shown_b = source.fit(others)
+            others = [b for b, n in zip(others, shown_b) if not (n < min_appearances and b in placed)]
         if not others:
             continue
         mu_b, sd_b, _ = source.fit(others)
@@ -819,10 +822,16 @@ def _placement_pair(source, rng, excluded_items, excluded_pairs, placed, min_app
     return None
 
 
-def _leader_pair(source, rng, excluded_items, excluded_pairs, top_k, candidates, boundary_share):
+def _leader_pair(source, rng, excluded_items, excluded_pairs, placed, min_appearances, top_k, candidates,
+                 boundary_share):
     """Thompson-style focus on the top, among the ``LEADER_POOL`` leaders (see
     ``choose_pair``)."""
     keys = _allowed(source.leaders(LEADER_POOL), excluded_items)
+    if len(keys) < 2:
+        return None
+    _, _, shown = source.fit(keys)
+    # an idea still being placed that this person has seen is left to the others
+    keys = [k for k, n in zip(keys, shown) if not (n < min_appearances and k in placed)]
     if len(keys) < 2:
         return None
     mu, sd, _ = source.fit(keys)
@@ -876,8 +885,8 @@ def choose_pair(source, rng, *, exclude_items=(), exclude_pairs=(), placed=(), t
     if pair is None:
         pair = _placement_pair(source, rng, excluded_items, excluded_pairs, placed, min_appearances)
     if pair is None:
-        pair = _leader_pair(source, rng, excluded_items, excluded_pairs, top_k, candidates or top_k + 5,
-                            boundary_share)
+        pair = _leader_pair(source, rng, excluded_items, excluded_pairs, placed, min_appearances, top_k,
+                            candidates or top_k + 5, boundary_share)
     if pair is None:
         pair = _free_pair(_allowed(source.random(RANDOM_POOL, rng), excluded_items), excluded_pairs, rng)
     if pair is None:

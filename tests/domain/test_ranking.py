@@ -281,6 +281,33 @@ def test_chance_range_brackets_the_chance_and_narrows_with_certainty():
     assert ranking.chance_range([2.0], [1.0])[0].tolist() == [0.5]
 
 
+def test_large_campaigns_sum_chances_on_a_grid_that_matches_every_pair():
+    generator = rng(5)
+    strengths = generator.normal(0, 1.5, size=1500)
+    uncertainty = generator.uniform(0.1, 2.0, size=1500)
+    exact = ranking.chance_to_beat_random(strengths, uncertainty)
+    grid = ranking.chance_to_beat_random(strengths, uncertainty, exact_limit=0)
+    assert np.abs(grid - exact).max() < 5e-4
+    low, high = ranking.chance_range(strengths, uncertainty)
+    grid_low, grid_high = ranking.chance_range(strengths, uncertainty, exact_limit=0)
+    assert np.abs(grid_low - low).max() < 5e-4 and np.abs(grid_high - high).max() < 5e-4
+    # equal uncertainty: exactly the order of the strengths
+    same = ranking.chance_to_beat_random(strengths, np.full(1500, 0.5), exact_limit=0)
+    assert np.array_equal(np.argsort(same, kind="stable"), np.argsort(strengths, kind="stable"))
+
+
+def test_fit_ranking_returns_what_a_refresh_keeps():
+    generator = rng(6)
+    comparisons = [(a, b) for a, b in generator.integers(0, 40, size=(400, 2)) if a != b]
+    low, high, counts, wins = ranking._aggregate_comparisons(40, comparisons)
+    strengths, uncertainty, chance, chance_low, chance_high = ranking.fit_ranking(
+        40, low, high, counts, wins, np.zeros(40))
+    fit = ranking.fit_bradley_terry(40, comparisons)
+    assert np.allclose(strengths, fit.strengths, atol=1e-6)
+    assert np.allclose(chance, ranking.chance_to_beat_random(fit.strengths, fit.uncertainty), atol=1e-6)
+    assert np.all(chance_low <= chance) and np.all(chance <= chance_high)
+
+
 # --------------------------------------------------------------------------- choosing pairs
 
 
@@ -339,6 +366,26 @@ def test_a_brand_new_item_is_shown_within_a_few_draws():
         assert any(shown)
     # without exploration, straight away
     assert new in ranking.select_pair(state, rng(99), epsilon=0.0)
+
+
+def test_a_new_item_is_placed_by_several_people_not_one():
+    """One person asking for pairs in a row meets a new idea once: its placement comparisons
+    come from several people, so one random clicker cannot place it alone."""
+    generator = rng(7)
+    state = fitted_state(np.linspace(-2, 2, 40), np.full(40, 0.3))
+    ranking.add_items(state, 1)
+    new = state.n_items - 1
+    for person in range(4):
+        answered = set()
+        met = 0
+        for _ in range(8):
+            pair = ranking.select_pair(state, generator, exclude_pairs=answered, epsilon=0.0)
+            answered.add(pair)
+            if new in pair:
+                met += 1
+                state.appearances[new] += 1
+        assert met == 1, person
+    assert state.appearances[new] == 4
 
 
 def test_pair_selection_is_deterministic_with_a_seeded_generator():
