@@ -68,16 +68,18 @@ class _KeptSource:
     def __init__(self, campaign_id):
         self.campaign_id = campaign_id
         self.rows = {}
+        self.where = (Idea.campaign_id == campaign_id) & ideas.rankable_clause()
 
-    def _read(self, query):
-        found = db.session.execute(query).all()
+    def _read(self, *conditions, order=(), limit=None):
+        query = (select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_appearances)
+                 .where(self.where, *conditions).order_by(*order))
+        found = db.session.execute(query.limit(limit) if limit else query).all()
         for row in found:
             self.rows[row.id] = row
         return [row.id for row in found]
 
-    def _ideas(self):
-        return (select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_appearances)
-                .where(Idea.campaign_id == self.campaign_id, ideas.rankable_clause()))
+    def _ids(self, *conditions, order, limit):
+        return select(Idea.id).where(self.where, *conditions).order_by(*order).limit(limit)
 
     def fit(self, keys):
         rows = [self.rows[k] for k in keys]
@@ -86,35 +88,35 @@ class _KeptSource:
                 np.array([r.pairwise_appearances for r in rows], dtype=np.int64))
 
     def leaders(self, limit):
-        return self._read(self._ideas().order_by(Idea.pairwise_chance.desc(), Idea.id.desc()).limit(limit))
+        return self._read(order=(Idea.pairwise_chance.desc(), Idea.id.desc()), limit=limit)
 
     def least_shown(self, below, limit):
-        return self._read(self._ideas().where(Idea.pairwise_appearances < below)
-                          .order_by(Idea.pairwise_appearances, Idea.id).limit(limit))
+        return self._read(Idea.pairwise_appearances < below, order=(Idea.pairwise_appearances, Idea.id),
+                          limit=limit)
 
     def near(self, strength, limit):
-        above = self._read(self._ideas().where(Idea.pairwise_strength >= strength)
-                           .order_by(Idea.pairwise_strength, Idea.id).limit(limit))
-        below = self._read(self._ideas().where(Idea.pairwise_strength < strength)
-                           .order_by(Idea.pairwise_strength.desc(), Idea.id.desc()).limit(limit))
-        return above + below
+        """One statement: the ``limit`` ideas at or above ``strength`` and below it."""
+        above = self._ids(Idea.pairwise_strength >= strength, order=(Idea.pairwise_strength, Idea.id), limit=limit)
+        below = self._ids(Idea.pairwise_strength < strength,
+                          order=(Idea.pairwise_strength.desc(), Idea.id.desc()), limit=limit)
+        found = self._read(or_(Idea.id.in_(above), Idea.id.in_(below)))
+        return sorted(found, key=lambda k: abs(self.rows[k].pairwise_strength - strength))
 
     def random(self, count, rng):
         """Ideas at random ids: the first rankable idea at or after each of ``count`` uniform
-        draws between the campaign's lowest and highest idea id (one index step each; an
-        idea after a gap in the ids is a little likelier)."""
+        draws between the campaign's lowest and highest idea id (two statements, each
+        draw one index step; an idea after a gap in the ids is a little likelier)."""
         low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id))
                                        .where(Idea.campaign_id == self.campaign_id)).one()
         if low is None:
             return []
-        picked = []
-        for start in rng.integers(low, high + 1, size=count):
-            found = self._read(self._ideas().where(Idea.id >= int(start)).order_by(Idea.id).limit(1))
-            picked += found or self._read(self._ideas().order_by(Idea.id).limit(1))
-        return picked
+        starts = sorted({int(x) for x in rng.integers(low, high + 1, size=count)})
+        firsts = [self._ids(Idea.id >= start, order=(Idea.id,), limit=1).scalar_subquery() for start in starts]
+        found = self._read(Idea.id.in_(firsts))
+        return [found[k] for k in rng.permutation(len(found))]
 
     def everything(self):
-        return self._read(self._ideas().order_by(Idea.id))
+        return self._read(order=(Idea.id,))
 
 
 def _choose_pair(user_id, campaign_id, rng):
