@@ -253,9 +253,11 @@ def answer_comparison(user, comparison_id, choice, reason=None):
 OFFLOAD_FROM = 2000
 #: Ideas (and their answered pairs) read per statement; the loop may run others in between.
 LOAD_PAGE = 5000
-#: A kept figure is written again when it moved further than this (a chance is shown to
-#: 0.01 %); a refresh after a few answers then writes the ideas they moved, not all of them.
-KEPT_TOLERANCE = 1e-5
+#: A kept chance is written again when it moved further than this (the leaderboard shows it to
+#: 0.01 %), a strength or uncertainty further than ``KEPT_STRENGTH_TOLERANCE`` (far below any
+#: standard error): a refresh after a few answers writes the ideas they moved, not all of them.
+KEPT_TOLERANCE = 1e-4
+KEPT_STRENGTH_TOLERANCE = 1e-3
 
 
 def _rankable_rows(campaign_id, pause):
@@ -306,11 +308,12 @@ def _answer_count(campaign_id):
 
 
 def _changed_rows(rows, fitted):
-    """The kept figures of the ideas whose fit moved further than ``KEPT_TOLERANCE``."""
+    """The kept figures of the ideas whose fit moved further than the tolerances."""
     kept = np.array([(r.pairwise_strength, r.pairwise_uncertainty, r.pairwise_chance,
                       r.pairwise_chance_low, r.pairwise_chance_high) for r in rows], dtype=float).reshape(-1, 5)
     new = np.column_stack(fitted) if rows else np.zeros((0, 5))
-    moved = np.flatnonzero(np.abs(new - kept).max(axis=1) > KEPT_TOLERANCE) if rows else []
+    limits = np.array([KEPT_STRENGTH_TOLERANCE] * 2 + [KEPT_TOLERANCE] * 3)
+    moved = np.flatnonzero((np.abs(new - kept) > limits).any(axis=1)) if rows else []
     names = ("pairwise_strength", "pairwise_uncertainty", "pairwise_chance", "pairwise_chance_low",
              "pairwise_chance_high")
     return [{"id": rows[k].id, **{name: float(new[k, c]) for c, name in enumerate(names)}} for k in moved]

@@ -525,6 +525,9 @@ class RankingState:
     strengths: np.ndarray = field(default_factory=lambda: np.zeros(0))
     uncertainty: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fitted_comparisons: int = 0
+    #: Items best first by chance to beat a random other one, for the current fit (worked
+    #: out when first asked for; a refit or new items clear it).
+    leaders: np.ndarray | None = None
 
     def pairs(self):
         """The used part of the pair arrays: (low, high, counts, low_wins)."""
@@ -553,6 +556,7 @@ def add_items(state, count=1):
     if count <= 0:
         return first
     state.n_items += count
+    state.leaders = None
     state.appearances = np.concatenate([state.appearances, np.zeros(count, dtype=np.int64)])
     state.skips = np.concatenate([state.skips, np.zeros(count, dtype=np.int64)])
     state.strengths = np.concatenate([state.strengths, np.zeros(count)])
@@ -619,6 +623,7 @@ def refit_state(state, max_iterations=100):
                     initial=state.strengths, max_iterations=max_iterations)
     state.strengths, state.uncertainty = fit.strengths, fit.uncertainty
     state.fitted_comparisons = state.n_comparisons
+    state.leaders = None
     return fit
 
 
@@ -738,7 +743,6 @@ class StateSource:
 
     def __init__(self, state):
         self.state = state
-        self._leaders = None
         self._by_strength = None
 
     def fit(self, keys):
@@ -749,9 +753,9 @@ class StateSource:
 
     def leaders(self, limit):
         """The ``limit`` items with the highest chance to beat a random other one."""
-        if self._leaders is None:
-            self._leaders = rank_items(self.state.strengths, self.state.uncertainty)
-        return self._leaders[:limit]
+        if self.state.leaders is None:
+            self.state.leaders = rank_items(self.state.strengths, self.state.uncertainty)
+        return self.state.leaders[:limit]
 
     def least_shown(self, below, limit):
         """Up to ``limit`` items shown fewer than ``below`` times, least shown first."""

@@ -412,7 +412,7 @@ have no Best or Most votes, as nobody votes up or down there).
   transaction while fitting, fits in a child process (`app.offload`) from 2,000 ideas on
   (`fit_ranking`: warm-started Newton with inexact conjugate-gradient steps, then the chances
   on a grid in linear time — under 1e-4 from the all-pairs sum), writes only the ideas whose
-  figures moved by more than 1e-5, and puts the top 20 into the campaign's live stream as
+  chance moved by more than 1e-4 (or strength by 1e-3), and puts the top 20 into the campaign's live stream as
   `ranking.updated`: open leaderboards redraw, and the **Pairwise ranking** sort of the idea
   list follows. Answers that arrive during a refresh ask for the next one.
 * **Counts stay hidden** on the compare page (and in the API's pair), so each choice is the
@@ -432,7 +432,7 @@ have no Best or Most votes, as nobody votes up or down there).
 
 
 #: Sections of docs/RANKING.md that other benchmarks write; a run of this one keeps them.
-KEPT_SECTIONS = ("## At jam scale",)
+KEPT_SECTIONS = ("## At jam scale", "## A harder world")
 
 #: (better, worse) up/down counts a person would judge, and why (tests/domain/test_ranking.py
 #: holds the same cases).
