@@ -44,6 +44,9 @@ VOTES_PER_PARTICIPANT = 8
 BUDGETS = (1000, 2000, 4000, 8000)
 HERDING = (0.0, 0.3, 0.6)
 Z90 = 1.6448536269514722
+#: The fit is refreshed after every 4th participant (32 answers), as a server does every few
+#: seconds in a busy jam.
+REFIT_EVERY = 4
 
 
 def _phi(x):
@@ -81,7 +84,7 @@ def simulate_pairwise(world, budget, herding, seed):
     state = ranking.create_state(N_EARLY)
     arrived = N_EARLY
     chance = np.full(N_IDEAS, 0.5)
-    for t in people:
+    for number, t in enumerate(people):
         while arrived < N_IDEAS and world["arrival"][arrived] <= t:
             ranking.add_items(state, 1)
             arrived += 1
@@ -104,6 +107,8 @@ def simulate_pairwise(world, budget, herding, seed):
                 lean = herding * (_logit(chance[left]) - _logit(chance[right]))
                 left_wins = rng.random() < _phi(gap + 0.1 + lean)
             ranking.record_comparison(state, *((left, right) if left_wins else (right, left)))
+        if number % REFIT_EVERY:
+            continue
         ranking.refit_state(state)
         if herding:
             chance[:state.n_items] = ranking.chance_to_beat_random(state.strengths, state.uncertainty)
