@@ -430,3 +430,27 @@ def test_adaptive_selection_finds_the_top_in_a_small_simulation():
     adaptive = sum(found(lambda s, g: ranking.select_pair(s, g, top_k=5), k) for k in range(6))
     uniform = sum(found(ranking.select_random_pair, k) for k in range(6))
     assert adaptive > uniform
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_database_keeps_exactly_the_best_score_of_the_domain(database):
+    """The SQL function a vote's UPDATE uses is ``ranking.best_score``, on both databases."""
+    from contextlib import nullcontext
+
+    import sqlalchemy as sa
+
+    from app.domain import sqlfunctions
+    from tests.services import postgres_database
+
+    place = postgres_database() if database == "postgresql" else nullcontext("sqlite://")
+    counts = [(up, down) for up in (0, 1, 2, 4, 16, 18, 900) for down in (0, 1, 2, 100)]
+    with place as url:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                for up, down in counts:
+                    stored = conn.execute(sa.select(sqlfunctions.best_score(
+                        sa.literal(up, sa.Integer), sa.literal(down, sa.Integer)))).scalar_one()
+                    assert stored == pytest.approx(ranking.best_score(up, down), rel=1e-14, abs=1e-15), (up, down)
+        finally:
+            engine.dispose()
