@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import offload
@@ -253,6 +253,7 @@ def answer_comparison(user, comparison_id, choice, reason=None):
 OFFLOAD_FROM = 2000
 #: Ideas (and their answered pairs) read per statement; the loop may run others in between.
 LOAD_PAGE = 5000
+PAIR_PAGE = 20000
 #: A kept chance is written again when it moved further than this (the leaderboard shows it to
 #: 0.01 %), a strength or uncertainty further than ``KEPT_STRENGTH_TOLERANCE`` (far below any
 #: standard error): a refresh after a few answers writes the ideas they moved, not all of them.
@@ -277,28 +278,36 @@ def _rankable_rows(campaign_id, pause):
             pause()
 
 
-def _answered_pairs(campaign_id, rows, pause):
-    """Answered comparisons between rankable ideas, counted per unordered pair, read in pages
-    of lower idea ids."""
-    low_won = or_(and_(Comparison.choice == ComparisonChoice.LEFT,
-                       Comparison.left_idea_id == Comparison.low_idea_id),
-                  and_(Comparison.choice == ComparisonChoice.RIGHT,
-                       Comparison.right_idea_id == Comparison.low_idea_id))
-    rankable = select(Idea.id).where(Idea.campaign_id == campaign_id, ideas.rankable_clause())
-    pairs = []
-    for start in range(0, len(rows), LOAD_PAGE):
-        first, last = rows[start].id, rows[min(len(rows), start + LOAD_PAGE) - 1].id
-        pairs += db.session.execute(
-            select(Comparison.low_idea_id, Comparison.high_idea_id, func.count().label("n"),
-                   func.sum(case((low_won, 1), else_=0)).label("low_wins"))
-            .where(Comparison.campaign_id == campaign_id,
-                   Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]),
-                   Comparison.low_idea_id.between(first, last),
-                   Comparison.low_idea_id.in_(rankable), Comparison.high_idea_id.in_(rankable))
-            .group_by(Comparison.low_idea_id, Comparison.high_idea_id)).all()
+def _answered_pairs(campaign_id, index, pause):
+    """Answered comparisons between the ideas of ``index`` (id -> item), counted per unordered
+    pair: arrays ``(low, high, counts, low_wins)`` of items. Read ``PAIR_PAGE`` answers at a
+    time by id (each page one bounded index walk), counted with numpy."""
+    low, high, low_won = [], [], []
+    after = 0
+    while True:
+        page = db.session.execute(
+            select(Comparison.id, Comparison.low_idea_id, Comparison.high_idea_id, Comparison.left_idea_id,
+                   Comparison.choice)
+            .where(Comparison.campaign_id == campaign_id, Comparison.id > after,
+                   Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]))
+            .order_by(Comparison.id).limit(PAIR_PAGE)).all()
+        for row in page:
+            a, b = index.get(row.low_idea_id), index.get(row.high_idea_id)
+            if a is not None and b is not None:  # both ideas still rankable
+                low.append(a)
+                high.append(b)
+                low_won.append((row.choice is ComparisonChoice.LEFT) == (row.left_idea_id == row.low_idea_id))
+        if len(page) < PAIR_PAGE:
+            break
+        after = page[-1].id
         if pause:
             pause()
-    return pairs
+    n = max(len(index), 1)
+    keys, inverse = np.unique(np.array(low, dtype=np.int64) * n + np.array(high, dtype=np.int64),
+                              return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(keys)).astype(float)
+    wins = np.bincount(inverse, weights=np.array(low_won, dtype=float), minlength=len(keys))
+    return keys // n, keys % n, counts, wins
 
 
 def _answer_count(campaign_id):
@@ -332,13 +341,11 @@ def refresh_ranking(campaign_id, *, pause=None):
     """
     rows = _rankable_rows(campaign_id, pause)
     index = {row.id: k for k, row in enumerate(rows)}
-    pairs = _answered_pairs(campaign_id, rows, pause)
-    answers = int(sum(p.n for p in pairs))
+    low, high, counts, low_wins = _answered_pairs(campaign_id, index, pause)
+    answers = int(counts.sum())
     total_before = _answer_count(campaign_id)
     db.session.commit()  # nothing is held open while the ranking is fitted
-    arguments = (len(rows), np.array([index[p.low_idea_id] for p in pairs], dtype=np.int64),
-                 np.array([index[p.high_idea_id] for p in pairs], dtype=np.int64),
-                 np.array([p.n for p in pairs], dtype=float), np.array([p.low_wins for p in pairs], dtype=float),
+    arguments = (len(rows), low, high, counts, low_wins,
                  np.array([row.pairwise_strength for row in rows], dtype=float))
     fitted = (offload.run(ranking.fit_ranking, *arguments) if len(rows) >= OFFLOAD_FROM
               else ranking.fit_ranking(*arguments))

@@ -175,10 +175,8 @@ def measure(app, campaign_id, fresh_id, seed):
         # the computation alone, in this process
         rows = comparisons._rankable_rows(campaign_id, None)
         index = {row.id: k for k, row in enumerate(rows)}
-        pairs = comparisons._answered_pairs(campaign_id, rows, None)
-        args = (len(rows), np.array([index[p.low_idea_id] for p in pairs]), np.array([index[p.high_idea_id] for p in pairs]),
-                np.array([p.n for p in pairs], float), np.array([p.low_wins for p in pairs], float),
-                np.array([r.pairwise_strength for r in rows]))
+        pairs = comparisons._answered_pairs(campaign_id, index, None)
+        args = (len(rows), *pairs, np.array([r.pairwise_strength for r in rows]))
         started = time.perf_counter()
         ranking.fit_ranking(*args)
         out["compute_s"] = time.perf_counter() - started
