@@ -205,7 +205,7 @@ def measure_lag(database_url, campaign_id, mode):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def report(results, info, command, seconds):
+def report(results, info, command, seconds, notes=""):
     def ms(stats, key):
         return f"{stats[key]:.2f}"
 
@@ -232,6 +232,8 @@ def report(results, info, command, seconds):
             label = "in a child process" if mode == "process" else "in the loop (as before)"
             lines.append(f"| {n:,} | {label} | {lag['seconds']:.2f} | {lag['ticks']} | {lag['p50']:.1f} "
                          f"| {lag['p99']:.1f} | {lag['max']:.1f} |")
+    if notes:
+        lines += ["", notes]
     return "\n".join(lines) + "\n"
 
 
@@ -261,7 +263,10 @@ def main(argv=None):
         log("  lag " + json.dumps(lag))
         results[n] = {"answers": answers, "measured": measured, "lag": lag}
     command = "python -m bench.ranking.scale" + (" --quick" if args.quick else "")
-    section = report(results, machine(), command, time.monotonic() - started)
+    load = os.getloadavg()
+    notes = (f"Load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+             f"(1 / 5 / 15 min) on {os.cpu_count()} cores.")
+    section = report(results, machine(), command, time.monotonic() - started, notes)
     print(section)
     if not args.no_write:
         write_section(DOCS, section)
