@@ -228,6 +228,26 @@ def report(summary, seeds, seconds):
     lines.append(f"* {'MET' if spread <= 0.05 else 'MISSED'} — precision@10 spread across herding 0–0.6 ≤ 0.05: "
                  f"{spread:.3f}")
     lines.append(f"* coverage of 90 % intervals at 4,000 votes: {a[4000]['coverage'][0]:.3f} (aim 0.85–0.95)")
+    herd_cov = [summary[("adaptive", 4000, h)]["coverage"][0] for h in HERDING]
+    lines += ["", "**What limits it, and what would change it.**", "",
+              f"* **Kendall τ** ({a[4000]['tau'][0]:.2f} at 4,000 votes, {a[8000]['tau'][0]:.2f} at 8,000): the "
+              "random clickers and the two segments' disagreement add noise no fit removes, and the adaptive "
+              "policy spends most answers near the top, which τ weighs no more than the middle. More answers "
+              "reach it (between 4,000 and 8,000 here): more comparisons per participant, or a longer jam.",
+              "* **Twice net votes** is bounded by the ceiling: precision@10 cannot exceed 1, so where net votes "
+              f"find {net[0]:.2f} of the top without herding, 2× would need {2 * net[0]:.2f}. With herding, "
+              "net votes collapse and pairs stay several times better.",
+              f"* **Herding** barely moves precision@10 but lowers τ and the intervals' coverage "
+              f"({herd_cov[0]:.2f} → {herd_cov[1]:.2f} → {herd_cov[2]:.2f} for herding 0, 0.3, 0.6): answers that "
+              "lean towards the shown leader look, to the model, like quality, so the intervals are too sure of "
+              "the leaders. The compare page already shows no counts or chances; showing participants the "
+              "pairwise leaderboard only after they have compared (or not at all while a jam runs) removes "
+              "what herding acts on.",
+              "* **Coverage without herding** is within the aim here (100 ideas: the exact Laplace "
+              "intervals). Above 400 ideas the fit uses an approximate standard error (two terms of a "
+              "Neumann series), which understates uncertainty on adaptive comparison graphs; calibrating "
+              "it (e.g. a stochastic estimate of the covariance's diagonal from a few extra solves) is "
+              "not done yet."]
     return "\n".join(lines) + "\n"
 
 
