@@ -30,6 +30,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import multiprocessing  # noqa: E402
+import textwrap  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -248,6 +249,8 @@ def report(summary, seeds, seconds):
               "Neumann series), which understates uncertainty on adaptive comparison graphs; calibrating "
               "it (e.g. a stochastic estimate of the covariance's diagonal from a few extra solves) is "
               "not done yet."]
+    lines = [textwrap.fill(line, width=100, subsequent_indent="  ", break_on_hyphens=False)
+             if line.startswith("* ") or (line and not line.startswith("|")) else line for line in lines]
     return "\n".join(lines) + "\n"
 
 
