@@ -249,8 +249,9 @@ def report(summary, seeds, seconds):
               "Neumann series), which understates uncertainty on adaptive comparison graphs; calibrating "
               "it (e.g. a stochastic estimate of the covariance's diagonal from a few extra solves) is "
               "not done yet."]
-    lines = [textwrap.fill(line, width=100, subsequent_indent="  ", break_on_hyphens=False)
-             if line.startswith("* ") or (line and not line.startswith("|")) else line for line in lines]
+    lines = [textwrap.fill(line, width=100, subsequent_indent="  " if line.startswith("* ") else "",
+                           break_on_hyphens=False)
+             if line and not line.startswith("|") else line for line in lines]
     return "\n".join(lines) + "\n"
 
 
