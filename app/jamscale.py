@@ -1490,8 +1490,8 @@ class _Seeder:
         return f"{len(key):,} follows, {len(notes):,} notifications, {len(self.audit):,} audit entries"
 
     def _best_scores(self):
-        """The campaigns' vote totals and up-share, and every idea's "best" score from them, as
-        the domain works them out after a bulk import."""
+        """Every idea's "best" score from its counts, as the domain works it out after a bulk
+        import."""
         for plan in self.plans:
             idea_rules.rescore_best(plan.id)
         db.session.commit()

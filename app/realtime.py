@@ -160,7 +160,7 @@ def refresh_rankings():
         _dirty_rankings.clear()
     for campaign_id in sorted(pending):
         try:
-            comparisons.refresh_ranking(campaign_id)
+            comparisons.refresh_ranking(campaign_id, pause=lambda: socketio.sleep(0))
         except Exception:  # noqa: BLE001 - keep it for the next round
             db.session.rollback()
             log.exception("could not refresh the ranking of campaign %s", campaign_id)

@@ -13,9 +13,10 @@ from datetime import timedelta
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app import offload
 from app.domain import activity, campaigns, events, ideas, ranking
 from app.domain.clock import utcnow
 from app.domain.errors import Conflict, NoPairLeft, NotFound, PermissionDenied, RateLimited
@@ -59,34 +60,77 @@ def _is_rankable(idea):
             and idea.content_state is ContentState.PUBLISHED)
 
 
-def _candidates(campaign_id):
-    """The campaign's rankable ideas, in id order, with their last fit."""
-    return db.session.execute(
-        select(Idea.id, Idea.author_id, Idea.pairwise_strength, Idea.pairwise_uncertainty,
-               Idea.pairwise_appearances)
-        .where(Idea.campaign_id == campaign_id, ideas.rankable_clause()).order_by(Idea.id)
-    ).all()
+class _KeptSource:
+    """What ``ranking.choose_pair`` reads, from the ideas' kept fit (``refresh_ranking``):
+    each read is a short walk of an index on (campaign, chance / shown / strength / id), so
+    serving a pair costs the same at 100 ideas and at 46,000. Keys are idea ids."""
+
+    def __init__(self, campaign_id):
+        self.campaign_id = campaign_id
+        self.rows = {}
+        self.where = (Idea.campaign_id == campaign_id) & ideas.rankable_clause()
+
+    def _read(self, *conditions, order=(), limit=None):
+        query = (select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_appearances)
+                 .where(self.where, *conditions).order_by(*order))
+        found = db.session.execute(query.limit(limit) if limit else query).all()
+        for row in found:
+            self.rows[row.id] = row
+        return [row.id for row in found]
+
+    def _ids(self, *conditions, order, limit):
+        return select(Idea.id).where(self.where, *conditions).order_by(*order).limit(limit)
+
+    def fit(self, keys):
+        rows = [self.rows[k] for k in keys]
+        return (np.array([r.pairwise_strength for r in rows], dtype=float),
+                np.array([r.pairwise_uncertainty for r in rows], dtype=float),
+                np.array([r.pairwise_appearances for r in rows], dtype=np.int64))
+
+    def leaders(self, limit):
+        return self._read(order=(Idea.pairwise_chance.desc(), Idea.id.desc()), limit=limit)
+
+    def least_shown(self, below, limit):
+        return self._read(Idea.pairwise_appearances < below, order=(Idea.pairwise_appearances, Idea.id),
+                          limit=limit)
+
+    def near(self, strength, limit):
+        """One statement: the ``limit`` ideas at or above ``strength`` and below it."""
+        above = self._ids(Idea.pairwise_strength >= strength, order=(Idea.pairwise_strength, Idea.id), limit=limit)
+        below = self._ids(Idea.pairwise_strength < strength,
+                          order=(Idea.pairwise_strength.desc(), Idea.id.desc()), limit=limit)
+        found = self._read(or_(Idea.id.in_(above), Idea.id.in_(below)))
+        return sorted(found, key=lambda k: abs(self.rows[k].pairwise_strength - strength))
+
+    def random(self, count, rng):
+        """Ideas at random ids: the first rankable idea at or after each of ``count`` uniform
+        draws between the campaign's lowest and highest idea id (two statements, each
+        draw one index step; an idea after a gap in the ids is a little likelier)."""
+        low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id))
+                                       .where(Idea.campaign_id == self.campaign_id)).one()
+        if low is None:
+            return []
+        starts = sorted({int(x) for x in rng.integers(low, high + 1, size=count)})
+        firsts = [self._ids(Idea.id >= start, order=(Idea.id,), limit=1).scalar_subquery() for start in starts]
+        found = self._read(Idea.id.in_(firsts))
+        return [found[k] for k in rng.permutation(len(found))]
+
+    def everything(self):
+        return self._read(order=(Idea.id,))
 
 
 def _choose_pair(user_id, campaign_id, rng):
-    """Pick the next pair for this person with the adaptive selection; ``None`` if none left."""
-    rows = _candidates(campaign_id)
-    if len(rows) < 2:
-        return None
-    index = {row.id: k for k, row in enumerate(rows)}
-    state = ranking.create_state(len(rows))
-    state.strengths = np.array([row.pairwise_strength for row in rows], dtype=float)
-    state.uncertainty = np.array([row.pairwise_uncertainty for row in rows], dtype=float)
-    state.appearances = np.array([row.pairwise_appearances for row in rows], dtype=np.int64)
-    own = [k for k, row in enumerate(rows) if row.author_id == user_id]
+    """Pick the next pair for this person with the adaptive selection; ``None`` if none left.
+    Reads a few dozen ideas through indexes, the person's own ideas and the pairs they were
+    already served — never every idea of the campaign (see ``_KeptSource``)."""
+    own = db.session.scalars(select(Idea.id).where(Idea.campaign_id == campaign_id,
+                                                   Idea.author_id == user_id)).all()
     seen = db.session.execute(
         select(Comparison.low_idea_id, Comparison.high_idea_id)
         .where(Comparison.user_id == user_id, Comparison.campaign_id == campaign_id)).all()
-    seen_pairs = [(index[a], index[b]) for a, b in seen if a in index and b in index]
-    pair = ranking.select_pair(state, rng, exclude_items=own, exclude_pairs=seen_pairs)
-    if pair is None:
-        return None
-    return rows[pair[0]].id, rows[pair[1]].id
+    seen_pairs = [tuple(pair) for pair in seen]
+    return ranking.choose_pair(_KeptSource(campaign_id), rng, exclude_items=own, exclude_pairs=seen_pairs,
+                               placed={idea for pair in seen_pairs for idea in pair})
 
 
 def serve_pair(user, campaign_id, rng=None):
@@ -204,51 +248,116 @@ def answer_comparison(user, comparison_id, choice, reason=None):
     return comparison
 
 
-def _answered_pairs(campaign_id):
-    """Answered comparisons between rankable ideas, counted per unordered pair."""
-    low_won = or_(and_(Comparison.choice == ComparisonChoice.LEFT,
-                       Comparison.left_idea_id == Comparison.low_idea_id),
-                  and_(Comparison.choice == ComparisonChoice.RIGHT,
-                       Comparison.right_idea_id == Comparison.low_idea_id))
-    rankable = select(Idea.id).where(Idea.campaign_id == campaign_id, ideas.rankable_clause())
-    return db.session.execute(
-        select(Comparison.low_idea_id, Comparison.high_idea_id, func.count().label("n"),
-               func.sum(case((low_won, 1), else_=0)).label("low_wins"))
-        .where(Comparison.campaign_id == campaign_id,
-               Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]),
-               Comparison.low_idea_id.in_(rankable), Comparison.high_idea_id.in_(rankable))
-        .group_by(Comparison.low_idea_id, Comparison.high_idea_id)
-    ).all()
+#: From this many ideas the fit runs in a child process (``app.offload``), away from the
+#: server's event loop; below it, it takes milliseconds and a child would cost more.
+OFFLOAD_FROM = 2000
+#: Ideas (and their answered pairs) read per statement; the loop may run others in between.
+LOAD_PAGE = 5000
+PAIR_PAGE = 20000
+#: A kept chance is written again when it moved further than this (the leaderboard shows it to
+#: 0.01 %), a strength or uncertainty further than ``KEPT_STRENGTH_TOLERANCE`` (far below any
+#: standard error): a refresh after a few answers writes the ideas they moved, not all of them.
+KEPT_TOLERANCE = 1e-4
+KEPT_STRENGTH_TOLERANCE = 1e-3
 
 
-def refresh_ranking(campaign_id):
-    """Refit a campaign's pairwise ranking from every answer and store it on its ideas.
+def _rankable_rows(campaign_id, pause):
+    """The campaign's rankable ideas with their kept fit, in id order, a page at a time."""
+    rows, after = [], 0
+    while True:
+        page = db.session.execute(
+            select(Idea.id, Idea.pairwise_strength, Idea.pairwise_uncertainty, Idea.pairwise_chance,
+                   Idea.pairwise_chance_low, Idea.pairwise_chance_high)
+            .where(Idea.campaign_id == campaign_id, ideas.rankable_clause(), Idea.id > after)
+            .order_by(Idea.id).limit(LOAD_PAGE)).all()
+        rows.extend(page)
+        if len(page) < LOAD_PAGE:
+            return rows
+        after = page[-1].id
+        if pause:
+            pause()
 
-    Warm-started from the stored fit, so a refresh after a few new answers costs a couple of
-    Newton steps. The stream number is taken first: it locks the campaign's stream, so the
-    answers read after it are at least as new as those behind any earlier leaderboard. The
-    new leaderboard goes into the campaign's live stream as ``ranking.updated``.
+
+def _answered_pairs(campaign_id, index, pause):
+    """Answered comparisons between the ideas of ``index`` (id -> item), counted per unordered
+    pair: arrays ``(low, high, counts, low_wins)`` of items. Read ``PAIR_PAGE`` answers at a
+    time by id (each page one bounded index walk), counted with numpy."""
+    low, high, low_won = [], [], []
+    after = 0
+    while True:
+        page = db.session.execute(
+            select(Comparison.id, Comparison.low_idea_id, Comparison.high_idea_id, Comparison.left_idea_id,
+                   Comparison.choice)
+            .where(Comparison.campaign_id == campaign_id, Comparison.id > after,
+                   Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT]))
+            .order_by(Comparison.id).limit(PAIR_PAGE)).all()
+        for row in page:
+            a, b = index.get(row.low_idea_id), index.get(row.high_idea_id)
+            if a is not None and b is not None:  # both ideas still rankable
+                low.append(a)
+                high.append(b)
+                low_won.append((row.choice is ComparisonChoice.LEFT) == (row.left_idea_id == row.low_idea_id))
+        if len(page) < PAIR_PAGE:
+            break
+        after = page[-1].id
+        if pause:
+            pause()
+    n = max(len(index), 1)
+    keys, inverse = np.unique(np.array(low, dtype=np.int64) * n + np.array(high, dtype=np.int64),
+                              return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(keys)).astype(float)
+    wins = np.bincount(inverse, weights=np.array(low_won, dtype=float), minlength=len(keys))
+    return keys // n, keys % n, counts, wins
+
+
+def _answer_count(campaign_id):
+    return db.session.scalar(select(func.count()).select_from(Comparison).where(
+        Comparison.campaign_id == campaign_id,
+        Comparison.choice.in_([ComparisonChoice.LEFT, ComparisonChoice.RIGHT])))
+
+
+def _changed_rows(rows, fitted):
+    """The kept figures of the ideas whose fit moved further than the tolerances."""
+    kept = np.array([(r.pairwise_strength, r.pairwise_uncertainty, r.pairwise_chance,
+                      r.pairwise_chance_low, r.pairwise_chance_high) for r in rows], dtype=float).reshape(-1, 5)
+    new = np.column_stack(fitted) if rows else np.zeros((0, 5))
+    limits = np.array([KEPT_STRENGTH_TOLERANCE] * 2 + [KEPT_TOLERANCE] * 3)
+    moved = np.flatnonzero((np.abs(new - kept) > limits).any(axis=1)) if rows else []
+    names = ("pairwise_strength", "pairwise_uncertainty", "pairwise_chance", "pairwise_chance_low",
+             "pairwise_chance_high")
+    return [{"id": rows[k].id, **{name: float(new[k, c]) for c, name in enumerate(names)}} for k in moved]
+
+
+def refresh_ranking(campaign_id, *, pause=None):
+    """Refit a campaign's pairwise ranking from every answer and keep it on its ideas.
+
+    Reads the ideas and answers a page at a time (``pause`` runs between pages, so a server's
+    event loop can serve others), holds no transaction open while it fits, and fits in a
+    child process from ``OFFLOAD_FROM`` ideas on (``ranking.fit_ranking``: warm-started from
+    the kept fit, O(answers) per Newton step, the chances in linear time). Then, under the
+    campaign's stream lock, writes the ideas whose figures moved and puts the new
+    leaderboard into the live stream as ``ranking.updated``. If answers arrived while it
+    fitted, it asks for another refresh, so the last leaderboard always covers every answer.
     """
-    seq = events.next_seq(campaign_id)
-    rows = _candidates(campaign_id)
+    rows = _rankable_rows(campaign_id, pause)
     index = {row.id: k for k, row in enumerate(rows)}
-    pairs = _answered_pairs(campaign_id)
-    fit = ranking.fit_pairs(
-        len(rows), [index[p.low_idea_id] for p in pairs], [index[p.high_idea_id] for p in pairs],
-        [p.n for p in pairs], [p.low_wins for p in pairs],
-        initial=[row.pairwise_strength for row in rows], max_iterations=25)
-    chance = ranking.chance_to_beat_random(fit.strengths, fit.uncertainty)
-    low, high = ranking.chance_range(fit.strengths, fit.uncertainty)
-    if rows:
-        db.session.execute(update(Idea), [
-            {"id": row.id, "pairwise_strength": float(fit.strengths[k]),
-             "pairwise_uncertainty": float(fit.uncertainty[k]), "pairwise_chance": float(chance[k]),
-             "pairwise_chance_low": float(min(low[k], chance[k])),
-             "pairwise_chance_high": float(max(high[k], chance[k]))}
-            for k, row in enumerate(rows)])
+    low, high, counts, low_wins = _answered_pairs(campaign_id, index, pause)
+    answers = int(counts.sum())
+    total_before = _answer_count(campaign_id)
+    db.session.commit()  # nothing is held open while the ranking is fitted
+    arguments = (len(rows), low, high, counts, low_wins,
+                 np.array([row.pairwise_strength for row in rows], dtype=float))
+    fitted = (offload.run(ranking.fit_ranking, *arguments) if len(rows) >= OFFLOAD_FROM
+              else ranking.fit_ranking(*arguments))
+    seq = events.next_seq(campaign_id)
+    changed = _changed_rows(rows, fitted)
+    for start in range(0, len(changed), LOAD_PAGE):
+        db.session.execute(update(Idea), changed[start:start + LOAD_PAGE])
+    if _answer_count(campaign_id) != total_before:
+        events.record_change("comparisons.changed", {"campaign_id": campaign_id})
     board = [leaderboard_entry(idea) for idea in _leaders(campaign_id, LEADERBOARD_SIZE)]
     events.record_campaign_event(campaign_id, "ranking.updated", {
-        "ideas": board, "comparisons": int(sum(p.n for p in pairs))}, seq=seq)
+        "ideas": board, "comparisons": answers}, seq=seq)
     db.session.commit()
     return board
 

@@ -34,9 +34,12 @@ DAYS_SHOWN = 60
 PIPELINE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.SHORTLISTED, IdeaStatus.SELECTED,
             IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
 SIDE_EXITS = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
-# Across campaigns, only sorts whose numbers mean the same in every campaign can be merged.
-SITE_SORTS = (ideas.IdeaSort.TOP, ideas.IdeaSort.TRENDING, ideas.IdeaSort.DISCUSSED, ideas.IdeaSort.NEWEST)
+# Across campaigns, only sorts whose numbers mean the same in every campaign can be merged
+# ("best" depends on an idea's own votes only; the pairwise chance is relative to a campaign).
+SITE_SORTS = (ideas.IdeaSort.BEST, ideas.IdeaSort.TOP, ideas.IdeaSort.TRENDING, ideas.IdeaSort.DISCUSSED,
+              ideas.IdeaSort.NEWEST)
 _MERGE_KEY = {
+    ideas.IdeaSort.BEST: lambda idea: (idea.best_score, idea.id),
     ideas.IdeaSort.TOP: lambda idea: (idea.score, idea.id),
     ideas.IdeaSort.TRENDING: lambda idea: (idea.trending, idea.id),
     ideas.IdeaSort.DISCUSSED: lambda idea: (idea.comment_count, idea.id),
@@ -188,11 +191,9 @@ def get_dashboard(viewer, campaign_id=None, *, sort=None, strict=False, zone=Non
 
 
 def wall_sort(campaign):
-    """A wall screen ranks by a figure people read at a glance: net votes, or the pairwise
-    chance where the campaign only compares pairs."""
-    if campaign is not None and not campaigns.allows_up_down(campaign):
-        return ideas.IdeaSort.RANKED
-    return ideas.IdeaSort.TOP
+    """A wall screen shows the same top list as every other page: the campaign's
+    ``ideas.top_sort`` ("best" across campaigns)."""
+    return ideas.top_sort(campaign) if campaign is not None else SITE_SORTS[0]
 
 
 def _site_campaigns(viewer):

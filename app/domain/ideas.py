@@ -7,13 +7,14 @@ from datetime import datetime, timezone
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, delete, func, literal, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain import activity, campaigns, conduct, events, languages, limits, permissions, ranking, search
 from app.domain.clock import utcnow
 from app.domain.errors import AuthenticationRequired, NotFound, PermissionDenied
 from app.domain.paging import Page
+from app.domain import sqlfunctions
 from app.domain.sqlfunctions import logaddexp
 from app.domain.text import clean_block, clean_line, render_markdown
 from app.domain.validation import FieldErrors, bounded_int, parse_id
@@ -190,7 +191,7 @@ def submit_idea(user, campaign_id, *, title, body, tags=None, accept_code_of_con
     now = utcnow()
     idea = Idea(campaign_id=campaign.id, author_id=user.id, title=title, body=body,
                 body_html=render_markdown(body), language=language, created_at=now,
-                trending=trending_increment(WEIGHT_NEW_IDEA, now), best_score=campaign.best_share,
+                trending=trending_increment(WEIGHT_NEW_IDEA, now), best_score=ranking.best_score(0, 0),
                 content_state=campaigns.initial_content_state(user, campaign))
     idea.tags = _tag_rows(tag_names)
     db.session.add(idea)
@@ -307,76 +308,29 @@ class IdeaPage(Page):
         return max(1, -(-min(self.total, PAGED_IDEAS_MAX) // self.per_page))
 
 
-#: The stored "best" scores are worked out again, for every idea of the campaign, when the
-#: campaign's up-share has moved this far from the share they were computed with. Until then
-#: each is off by at most BEST_PRIOR_VOTES * tolerance / (its votes + BEST_PRIOR_VOTES), so
-#: the order is that of ``ranking.best_score`` up to near-ties; the sort is an index read.
-BEST_SHARE_TOLERANCE = 0.01
+def best_score_expression():
+    """``ranking.best_score`` in SQL, from the idea's own counts (it needs nothing else)."""
+    return sqlfunctions.best_score(Idea.up_count, Idea.down_count)
 
 
-def best_share(up_total, down_total) -> float:
-    """A campaign's up-share, the prior of the "best" sort (as ``ranking.best_score``)."""
-    return (up_total + 1.0) / (up_total + down_total + 2.0)
+def keep_best_scores(idea_ids):
+    """After vote counts changed, inside the caller's transaction: work out these ideas'
+    "best" scores again. The score depends on an idea's own counts only, so no other idea
+    (and no campaign row) is touched.
 
-
-def best_score_expression(share):
-    """``ranking.best_score`` in SQL, from an idea's counts and a campaign share."""
-    prior = ranking.BEST_PRIOR_VOTES
-    return ((Idea.up_count + literal(prior * share, Float))
-            / (Idea.up_count + Idea.down_count + literal(prior, Float)))
-
-
-def keep_best_scores(campaign_id, idea_ids, up_delta=0, down_delta=0) -> bool:
-    """After vote counts changed, inside the caller's transaction: add the deltas to the
-    campaign's totals and work out these ideas' "best" scores again. Returns True when the
-    campaign's share moved past the tolerance: every idea's score is then due, and the caller
-    runs ``rescore_best`` in a transaction of its own after committing.
-
-    Lock order (PostgreSQL) of every campaign write: idea rows first, then the campaign row,
-    then per-person tallies. The caller already holds these ideas; the campaign row is taken
-    here. Re-scoring every idea inside this transaction would take the campaign's other idea
-    rows *after* its campaign row, against that order, and deadlock with votes holding them.
-    """
-    row = db.session.execute(
-        update(Campaign).where(Campaign.id == campaign_id)
-        .values(up_total=Campaign.up_total + up_delta, down_total=Campaign.down_total + down_delta)
-        .returning(Campaign.up_total, Campaign.down_total, Campaign.best_share)).one()
-    share = best_share(row.up_total, row.down_total)
-    due = abs(share - row.best_share) > BEST_SHARE_TOLERANCE
+    Lock order (PostgreSQL) of every campaign write: idea rows first, then the campaign row
+    (the stream's number, ``events.next_seq``), then per-person tallies. The caller already
+    holds these ideas, so this takes no lock the order does not allow."""
     if idea_ids:
-        # These ideas are ours already: they get the new share at once.
         db.session.execute(update(Idea).where(Idea.id.in_(sorted(idea_ids)))
-                           .values(best_score=best_score_expression(share if due else row.best_share)))
-    return due
+                           .values(best_score=best_score_expression()))
 
 
-def rescore_best(campaign_id, share=None):
-    """Work out every idea's "best" score with the campaign's share (recounted from the ideas
-    when not given, e.g. after a bulk import; read from the totals when ``share`` is
-    "current"), inside the caller's transaction, then record the share on the campaign.
-
-    Locks in the one order (see ``keep_best_scores``): the campaign's idea rows in id order,
-    then the campaign row. Two re-scores therefore queue behind each other instead of
-    deadlocking, and a vote holding one idea waits for them or they for it, never both."""
-    ids = (select(Idea.id).where(Idea.campaign_id == campaign_id).order_by(Idea.id)
-           .with_for_update())
-    db.session.execute(ids).all()
-    if share is None:
-        up, down = db.session.execute(select(func.coalesce(func.sum(Idea.up_count), 0),
-                                             func.coalesce(func.sum(Idea.down_count), 0))
-                                      .where(Idea.campaign_id == campaign_id)).one()
-        db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
-                           .values(up_total=up, down_total=down))
-        share = best_share(up, down)
-    elif share == "current":
-        # Totals as of now: votes committed after this read move them again and, past the
-        # tolerance, ask for another re-score.
-        totals = db.session.execute(select(Campaign.up_total, Campaign.down_total)
-                                    .where(Campaign.id == campaign_id)).one()
-        share = best_share(totals.up_total, totals.down_total)
+def rescore_best(campaign_id):
+    """Work out every idea's "best" score from its counts (after a bulk import), inside the
+    caller's transaction."""
     db.session.execute(update(Idea).where(Idea.campaign_id == campaign_id)
-                       .values(best_score=best_score_expression(share)))
-    db.session.execute(update(Campaign).where(Campaign.id == campaign_id).values(best_share=share))
+                       .values(best_score=best_score_expression()))
 
 
 _ORDER = {
@@ -389,15 +343,27 @@ _ORDER = {
 }
 
 
+def top_sort(campaign):
+    """The sort of the campaign's top list: the order every leaderboard of the campaign shows
+    (its page's list and results, the dashboard, the wall, the one-page summary) unless a
+    person picks another sort. The pairwise ranking where the campaign runs on pairs alone;
+    otherwise "best", which needs no extra step from anyone (with both modes, the pairwise
+    ranking stays one click away and on its own page)."""
+    if campaigns.allows_pairwise(campaign) and not campaigns.allows_up_down(campaign):
+        return IdeaSort.RANKED
+    return IdeaSort.BEST
+
+
 def available_sorts(campaign):
-    """The sorts that make sense for a campaign's voting mode, the default first."""
+    """The sorts that make sense for a campaign's voting mode, its ``top_sort`` first."""
     vote_sorts = []
     if campaigns.allows_up_down(campaign):
         vote_sorts += [IdeaSort.BEST, IdeaSort.TOP]
     if campaigns.allows_pairwise(campaign):
-        # With both modes, "best" stays the default: it needs no extra step from anyone.
         vote_sorts.insert(1 if vote_sorts else 0, IdeaSort.RANKED)
-    return vote_sorts + [IdeaSort.TRENDING, IdeaSort.NEWEST, IdeaSort.DISCUSSED]
+    sorts = vote_sorts + [IdeaSort.TRENDING, IdeaSort.NEWEST, IdeaSort.DISCUSSED]
+    first = top_sort(campaign)
+    return [first] + [sort for sort in sorts if sort is not first]
 
 
 def parse_sort(value, campaign, errors=None):

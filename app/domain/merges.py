@@ -61,7 +61,7 @@ def _move_votes_and_mark(actor, source, target, note):
     db.session.flush()
     _recount(source.id)
     _recount(target.id)
-    ideas.keep_best_scores(source.campaign_id, [source.id, target.id])
+    ideas.keep_best_scores([source.id, target.id])
     return record
 
 
@@ -132,7 +132,7 @@ def undo_merge(actor, merge_id, *, reason=""):
         db.session.flush()
         _recount(source.id)
         _recount(target.id)
-        ideas.keep_best_scores(source.campaign_id, [source.id, target.id])
+        ideas.keep_best_scores([source.id, target.id])
     events.record_campaign_event(source.campaign_id, "idea.unmerged", {"from": target.id},
                                  idea_id=source.id)
     _announce_counts(source, target)

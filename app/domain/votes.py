@@ -23,7 +23,6 @@ from app.models import Idea, Vote, VoteCountsDue
 
 UP, DOWN, NONE = 1, -1, 0
 _ATTEMPTS = 5
-_RESCORE_DUE = "rescore_due"
 log = logging.getLogger(__name__)
 
 
@@ -65,13 +64,10 @@ def cast_vote(user, idea_id, value):
                                code="voting_mode")
     if not permissions.can_vote_on_idea(user, idea):
         raise PermissionDenied(_l("You cannot vote on your own idea."), code="own_idea")
-    user_id, idea_id, campaign_id = user.id, idea.id, idea.campaign_id  # ids survive a rollback
-    rescore_due = False
+    idea_id, campaign_id = idea.id, idea.campaign_id  # ids survive a rollback
     for _ in range(_ATTEMPTS):
         try:
-            changed = _apply(user, idea, value)
-            if changed:
-                rescore_due = changed == _RESCORE_DUE
+            if _apply(user, idea, value):
                 # Counts reach viewers coalesced, a few times a second (app.realtime).
                 events.record_change("votes.changed", {"campaign_id": campaign_id, "idea_id": idea_id})
             db.session.commit()
@@ -86,34 +82,15 @@ def cast_vote(user, idea_id, value):
                 raise
     else:
         raise Conflict()
-    if rescore_due:
-        _rescore_campaign(campaign_id)
     return vote_result(user, idea_id)
-
-
-def _rescore_campaign(campaign_id):
-    """Re-score every idea of the campaign, after the vote that moved its share committed,
-    in a transaction of its own (see ``ideas.keep_best_scores`` for why not inside the
-    vote's). The vote stands whatever happens here: a failed re-score is logged, and the
-    next vote finds the share still past the tolerance and asks again."""
-    for _ in range(_ATTEMPTS):
-        try:
-            ideas.rescore_best(campaign_id, share="current")
-            db.session.commit()
-            return
-        except OperationalError as error:
-            db.session.rollback()
-            if not is_transient_conflict(error):
-                break
-    log.warning("could not re-score the ideas of campaign %s; the next vote asks again", campaign_id)
 
 
 def _apply(user, idea, value):
     """Write one vote change with its count deltas and dashboard tallies; False when nothing
-    changed, ``_RESCORE_DUE`` when every idea's "best" score is due after commit.
+    changed.
 
     Locks, in the one order of campaign writes (``ideas.keep_best_scores``): the vote row,
-    the idea row, the campaign row, then the voter's and the author's tallies."""
+    the idea row, then the voter's and the author's tallies."""
     user_id, idea_id = user.id, idea.id
     existing = db.session.execute(
         select(Vote.id, Vote.value, Vote.created_at).where(Vote.user_id == user_id, Vote.idea_id == idea_id)
@@ -144,7 +121,7 @@ def _apply(user, idea, value):
             score=Idea.score + up_delta - down_delta,
         )
     )
-    rescore_due = ideas.keep_best_scores(idea.campaign_id, [idea_id], up_delta, down_delta)
+    ideas.keep_best_scores([idea_id])
     mark_counts_due(idea.campaign_id, [idea_id])
     if value == UP:
         db.session.execute(ideas.bump_trending(idea_id, ideas.WEIGHT_UP_VOTE))
@@ -154,7 +131,7 @@ def _apply(user, idea, value):
     elif value == NONE:
         activity.tally_vote(user, idea.campaign_id, existing.created_at, -1)
     activity.tally_votes_received(idea, up_delta)
-    return _RESCORE_DUE if rescore_due else True
+    return True
 
 
 def vote_result(user, idea_id) -> VoteResult:

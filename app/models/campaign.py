@@ -39,13 +39,6 @@ class Campaign(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow_column_default, nullable=False)
     idea_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Every up and down vote on the campaign's ideas, kept with each vote: the campaign's
-    # up-share, the prior of the "best" sort (domain.ideas.best_share).
-    up_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    down_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # The up-share the ideas' stored best_score was worked out with; re-scored when the
-    # campaign's share moves further than domain.ideas.BEST_SHARE_TOLERANCE from it.
-    best_share: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     # The number of the latest entry in this campaign's live stream (CampaignEvent.seq).
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     code_of_conduct: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -41,8 +41,8 @@ class Idea(db.Model):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     # log of the time-weighted activity sum; see domain.ideas.trending_increment.
     trending: Mapped[float] = mapped_column(Float, default=0.0)
-    # The "best" sort's score (domain.ideas.best_score_of), kept with the counts so the sort
-    # is an index read.
+    # The "best" sort's score (domain.ranking.best_score of the idea's own counts), kept with
+    # the counts so the sort is an index read.
     best_score: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The pairwise ranking's last fit (domain.comparisons.refresh_ranking): the Bradley-Terry
@@ -78,6 +78,9 @@ class Idea(db.Model):
         Index("ix_ideas_campaign_trending", "campaign_id", "trending", "id"),
         Index("ix_ideas_campaign_status", "campaign_id", "status", "id"),
         Index("ix_ideas_campaign_pairwise", "campaign_id", "pairwise_chance", "id"),
+        # Serving a pair reads a few ideas near a strength or least shown (domain.comparisons).
+        Index("ix_ideas_campaign_strength", "campaign_id", "pairwise_strength", "id"),
+        Index("ix_ideas_campaign_appearances", "campaign_id", "pairwise_appearances", "id"),
         Index("ix_ideas_campaign_state", "campaign_id", "content_state", "id"),
     )
 

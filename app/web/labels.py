@@ -37,7 +37,8 @@ SORT_LABELS = {
 # One sentence a participant understands, shown with the sort menu and in docs/RANKING.md.
 SORT_DESCRIPTIONS = {
     IdeaSort.BEST: _l("Ideas most people like, counting how many have voted: a few lucky early "
-                      "votes do not beat many steady ones, and a new idea starts in the middle."),
+                      "votes do not beat many steady ones, and a new idea starts above the ideas "
+                      "most people dislike."),
     IdeaSort.RANKED: _l("Ideas by their chance to beat a random other idea when people compare "
                         "them two at a time."),
     IdeaSort.TOP: _l("Ideas with the most up-votes minus down-votes."),

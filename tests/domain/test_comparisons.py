@@ -10,7 +10,7 @@ from app.domain import comparisons, events, ideas, moderation, votes
 from app.domain.errors import (AuthenticationRequired, CampaignNotOpen, Conflict, NoPairLeft, NotFound,
                                PermissionDenied, RateLimited, ValidationError)
 from app.extensions import db
-from app.models import Comparison, ComparisonChoice, IdeaStatus, ParticipantKind, Role
+from app.models import Comparison, ComparisonChoice, Idea, IdeaStatus, ParticipantKind, Role
 from tests import factories as f
 
 
@@ -371,3 +371,55 @@ def test_hidden_and_merged_ideas_are_never_served_nor_ranked(campaign, voter, mo
         comparisons.serve_pair(voter, campaign.id)
     board = comparisons.refresh_ranking(campaign.id)
     assert {entry["id"] for entry in board} == {idea.id for idea in kept}
+
+
+# --- at jam scale ------------------------------------------------------------------------
+
+def test_serving_a_pair_reads_a_few_ideas_never_the_whole_campaign(campaign, voter):
+    """Every statement that reads ideas to choose a pair is bounded (LIMIT) or an index
+    extreme (MIN/MAX), so its cost does not grow with the campaign's ideas."""
+    from sqlalchemy import event
+
+    make_ideas(campaign, 60)
+    comparisons.refresh_ranking(campaign.id)
+    seen = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        for _ in range(12):
+            pair = comparisons.serve_pair(voter, campaign.id, rng=np.random.default_rng(len(seen)))
+            comparisons.answer_comparison(voter, pair.id, "left")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    reads = [s for s in seen if s.upper().startswith("SELECT") and "FROM IDEAS" in s.upper()
+             and "PAIRWISE_STRENGTH" in s.upper() and "WHERE IDEAS.ID = " not in s.upper()]  # by key
+    assert reads
+    for statement in reads:
+        assert " LIMIT " in statement.upper(), statement
+
+
+def test_a_refresh_in_a_child_process_keeps_the_same_ranking(campaign, voter, monkeypatch):
+    from app import offload
+
+    made = make_ideas(campaign, 8)
+    order = {idea.id: k for k, idea in enumerate(made)}
+    for _ in range(3):
+        person = f.make_user()
+        for _ in range(6):
+            pair = comparisons.serve_pair(person, campaign.id)
+            better_is_left = order[pair.left_idea_id] < order[pair.right_idea_id]
+            comparisons.answer_comparison(person, pair.id, "left" if better_is_left else "right")
+    inline = comparisons.refresh_ranking(campaign.id)
+    db.session.execute(Idea.__table__.update().values(pairwise_strength=0.0, pairwise_chance=0.5))
+    db.session.commit()
+    monkeypatch.setattr(comparisons, "OFFLOAD_FROM", 2)
+    offload.configure("process")
+    try:
+        child = comparisons.refresh_ranking(campaign.id)
+    finally:
+        offload.configure("inline")
+    assert [entry["id"] for entry in child] == [entry["id"] for entry in inline]
+    assert [entry["chance"] for entry in child] == pytest.approx([entry["chance"] for entry in inline], abs=1e-4)

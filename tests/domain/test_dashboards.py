@@ -158,13 +158,35 @@ def test_sorts_follow_the_campaign_and_strictness(jam):
         dashboards.get_dashboard(executive(), campaign.id, sort="nonsense", strict=True)
     assert "sort" in caught.value.fields
     with pytest.raises(ValidationError):
-        dashboards.get_dashboard(executive(), sort="best", strict=True)  # not comparable across campaigns
+        dashboards.get_dashboard(executive(), sort="ranked", strict=True)  # not comparable across campaigns
+    assert dashboards.get_dashboard(executive()).sort is IdeaSort.BEST  # an idea's own votes only
     assert dashboards.get_dashboard(executive(), sort="trending").sort is IdeaSort.TRENDING
 
 
-def test_the_wall_ranks_by_a_figure_read_at_a_glance(app):
-    assert dashboards.wall_sort(f.make_campaign()) is IdeaSort.TOP
-    assert dashboards.wall_sort(f.make_campaign(voting_mode="pairwise")) is IdeaSort.RANKED
+@pytest.mark.parametrize("mode, top", [("both", IdeaSort.BEST), ("up_down", IdeaSort.BEST),
+                                       ("pairwise", IdeaSort.RANKED)])
+def test_one_top_list_per_campaign_on_every_page(app, mode, top):
+    """The campaign page, its closed results, the dashboard, the wall and the one-page
+    summary all show the campaign's top list, in the same order, by the same sort."""
+    campaign = f.make_campaign(voting_mode=mode)
+    made = [f.make_idea(campaign, title=f"Idea {k}") for k in range(6)]
+    for k, idea in enumerate(made):
+        idea.up_count, idea.down_count = [(4, 0), (16, 1), (18, 2), (2, 0), (0, 0), (1, 3)][k]
+        idea.score = idea.up_count - idea.down_count
+        idea.pairwise_chance = [0.4, 0.7, 0.2, 0.9, 0.5, 0.1][k]
+    db.session.flush()
+    ideas.rescore_best(campaign.id)
+    db.session.commit()
+    assert ideas.top_sort(campaign) is top is dashboards.wall_sort(campaign)
+    viewer = executive()
+    page = ideas.list_ideas(viewer, campaign.id)
+    dashboard = dashboards.get_dashboard(viewer, campaign.id)  # the dashboard and the summary
+    wall = dashboards.get_dashboard(viewer, campaign.id, sort=dashboards.wall_sort(campaign))
+    assert page.sort is dashboard.sort is wall.sort is top
+    order = [idea.id for idea in page.items]
+    assert [idea.id for idea in dashboard.leaderboard] == order == [idea.id for idea in wall.leaderboard]
+    if top is IdeaSort.BEST:  # ▲16 ▼1 and ▲18 ▼2 lead, ▲4 ▼0 follows, ▲1 ▼3 is last
+        assert order[:3] == [made[1].id, made[2].id, made[0].id] and order[-1] == made[5].id
 
 
 def test_a_hidden_idea_leaves_the_leaderboard_and_the_totals(jam):

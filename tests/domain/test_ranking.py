@@ -40,16 +40,46 @@ def test_wilson_bound_works_element_wise_on_arrays():
     assert ranking.wilson_lower_bound(5, 5, z=3) < ranking.wilson_lower_bound(5, 5, z=1)
 
 
-def test_best_score_shrinks_few_votes_towards_the_campaign_share():
-    assert ranking.best_score(0, 0, prior_share=0.7) == pytest.approx(0.7)
-    assert ranking.best_score(1, 0, prior_share=0.5) < ranking.best_score(90, 10, prior_share=0.5)
-    assert ranking.best_score(900, 100, prior_share=0.5) == pytest.approx(0.9, abs=0.002)
-    # unlike the Wilson bound, an idea nobody has voted on yet is not put below every
-    # idea with a vote: it starts at the campaign's share
-    up, down = np.array([8, 3, 0]), np.array([2, 3, 0])
-    best = ranking.best_score(up, down)
-    assert best[1] < best[2] < best[0]
-    assert ranking.wilson_lower_bound(up, down)[2] == 0.0
+#: Cases a person would judge: (better, worse) as (up, down) counts, with why.
+#: docs/RANKING.md shows the same table with the scores.
+BEST_CASES = [
+    ((9, 1), (1, 0), "many steady votes beat one lucky vote"),
+    ((16, 1), (4, 0), "many steady votes beat a few lucky ones"),
+    ((30, 5), (3, 0), "many steady votes beat a few lucky ones"),
+    ((50, 10), (5, 0), "many steady votes beat a few lucky ones"),
+    ((18, 2), (2, 0), "the highest net score is not below two lucky votes"),
+    ((18, 2), (1, 1), "the highest net score is not below a split pair"),
+    ((12, 1), (4, 0), "one down-vote among many up-votes does not sink an idea"),
+    ((20, 1), (5, 0), "one down-vote among many up-votes does not sink an idea"),
+    ((40, 3), (10, 0), "a few down-votes among many up-votes do not sink an idea"),
+    ((18, 2), (9, 1), "the same share with more votes is surer"),
+    ((1, 0), (0, 0), "one up-vote lifts a new idea"),
+    ((0, 0), (0, 1), "a new idea is not buried below a disliked one"),
+    ((0, 0), (5, 20), "a new idea is not buried below a disliked one"),
+    ((10, 10), (3, 7), "an even split beats a mostly disliked idea"),
+]
+
+
+@pytest.mark.parametrize("better, worse, why", BEST_CASES, ids=[c[2] for c in BEST_CASES])
+def test_best_score_orders_the_cases_a_person_would_judge(better, worse, why):
+    assert ranking.best_score(*better) > ranking.best_score(*worse), why
+
+
+def test_best_score_never_puts_more_up_or_fewer_down_votes_lower():
+    up, down = np.meshgrid(np.arange(0, 60), np.arange(0, 60), indexing="ij")
+    score = ranking.best_score(up, down)
+    assert np.all(np.diff(score, axis=0) > 0)  # one more up-vote always helps
+    assert np.all(np.diff(score, axis=1) < 0)  # one more down-vote always hurts
+    assert np.all((score > 0) & (score < 1))
+    # ▲18 ▼2 is above every idea with at most two votes, whatever they are
+    assert score[18, 2] > score[:3, :3].max()
+
+
+def test_best_score_gives_the_same_number_for_a_float_and_in_an_array():
+    up, down = np.array([0, 3, 18, 900]), np.array([0, 1, 2, 100])
+    assert [ranking.best_score(u, d) for u, d in zip(up, down)] == list(ranking.best_score(up, down))
+    assert ranking.best_score(900, 100) == pytest.approx(0.9, abs=0.02)
+    assert ranking.best_score(0, 0) > ranking.wilson_lower_bound(0, 0) == 0.0
 
 
 def test_trending_score_matches_the_idea_list_formula(app):
@@ -251,6 +281,33 @@ def test_chance_range_brackets_the_chance_and_narrows_with_certainty():
     assert ranking.chance_range([2.0], [1.0])[0].tolist() == [0.5]
 
 
+def test_large_campaigns_sum_chances_on_a_grid_that_matches_every_pair():
+    generator = rng(5)
+    strengths = generator.normal(0, 1.5, size=1500)
+    uncertainty = generator.uniform(0.1, 2.0, size=1500)
+    exact = ranking.chance_to_beat_random(strengths, uncertainty)
+    grid = ranking.chance_to_beat_random(strengths, uncertainty, exact_limit=0)
+    assert np.abs(grid - exact).max() < 5e-4
+    low, high = ranking.chance_range(strengths, uncertainty)
+    grid_low, grid_high = ranking.chance_range(strengths, uncertainty, exact_limit=0)
+    assert np.abs(grid_low - low).max() < 5e-4 and np.abs(grid_high - high).max() < 5e-4
+    # equal uncertainty: exactly the order of the strengths
+    same = ranking.chance_to_beat_random(strengths, np.full(1500, 0.5), exact_limit=0)
+    assert np.array_equal(np.argsort(same, kind="stable"), np.argsort(strengths, kind="stable"))
+
+
+def test_fit_ranking_returns_what_a_refresh_keeps():
+    generator = rng(6)
+    comparisons = [(a, b) for a, b in generator.integers(0, 40, size=(400, 2)) if a != b]
+    low, high, counts, wins = ranking._aggregate_comparisons(40, comparisons)
+    strengths, uncertainty, chance, chance_low, chance_high = ranking.fit_ranking(
+        40, low, high, counts, wins, np.zeros(40))
+    fit = ranking.fit_bradley_terry(40, comparisons)
+    assert np.allclose(strengths, fit.strengths, atol=1e-6)
+    assert np.allclose(chance, ranking.chance_to_beat_random(fit.strengths, fit.uncertainty), atol=1e-6)
+    assert np.all(chance_low <= chance) and np.all(chance <= chance_high)
+
+
 # --------------------------------------------------------------------------- choosing pairs
 
 
@@ -311,6 +368,26 @@ def test_a_brand_new_item_is_shown_within_a_few_draws():
     assert new in ranking.select_pair(state, rng(99), epsilon=0.0)
 
 
+def test_a_new_item_is_placed_by_several_people_not_one():
+    """One person asking for pairs in a row meets a new idea once: its placement comparisons
+    come from several people, so one random clicker cannot place it alone."""
+    generator = rng(7)
+    state = fitted_state(np.linspace(-2, 2, 40), np.full(40, 0.3))
+    ranking.add_items(state, 1)
+    new = state.n_items - 1
+    for person in range(4):
+        answered = set()
+        met = 0
+        for _ in range(8):
+            pair = ranking.select_pair(state, generator, exclude_pairs=answered, epsilon=0.0)
+            answered.add(pair)
+            if new in pair:
+                met += 1
+                state.appearances[new] += 1
+        assert met == 1, person
+    assert state.appearances[new] == 4
+
+
 def test_pair_selection_is_deterministic_with_a_seeded_generator():
     generator = rng(8)
     state = fitted_state(generator.normal(size=40), generator.uniform(0.1, 1.0, size=40),
@@ -353,3 +430,27 @@ def test_adaptive_selection_finds_the_top_in_a_small_simulation():
     adaptive = sum(found(lambda s, g: ranking.select_pair(s, g, top_k=5), k) for k in range(6))
     uniform = sum(found(ranking.select_random_pair, k) for k in range(6))
     assert adaptive > uniform
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_database_keeps_exactly_the_best_score_of_the_domain(database):
+    """The SQL function a vote's UPDATE uses is ``ranking.best_score``, on both databases."""
+    from contextlib import nullcontext
+
+    import sqlalchemy as sa
+
+    from app.domain import sqlfunctions
+    from tests.services import postgres_database
+
+    place = postgres_database() if database == "postgresql" else nullcontext("sqlite://")
+    counts = [(up, down) for up in (0, 1, 2, 4, 16, 18, 900) for down in (0, 1, 2, 100)]
+    with place as url:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                for up, down in counts:
+                    stored = conn.execute(sa.select(sqlfunctions.best_score(
+                        sa.literal(up, sa.Integer), sa.literal(down, sa.Integer)))).scalar_one()
+                    assert stored == pytest.approx(ranking.best_score(up, down), rel=1e-14, abs=1e-15), (up, down)
+        finally:
+            engine.dispose()
