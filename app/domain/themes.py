@@ -85,7 +85,10 @@ def list_themes(viewer, campaign_id, limit=None):
     return _summaries(campaign, rows)
 
 
-def _summaries(campaign, rows):
+def _summaries(campaign, rows, *, keep_empty=False):
+    """What readers see of these themes now. A theme whose every idea was hidden or merged
+    away since the last refresh is left out of lists (``keep_empty`` keeps it, at size 0, for
+    the moderator acting on that one theme)."""
     if not rows:
         return []
     theme_ids = [theme.id for theme in rows]
@@ -105,7 +108,7 @@ def _summaries(campaign, rows):
     words = _visible_words(campaign, [theme for theme in rows if sizes.get(theme.id, 0) < theme.size])
     summaries = []
     for theme in rows:
-        if not sizes.get(theme.id):
+        if not sizes.get(theme.id) and not keep_empty:
             continue  # every idea of the theme was hidden or merged away since the last refresh
         best = sorted((shown[i] for i in theme.top_idea_ids or [] if i in shown),
                       key=lambda idea: (-idea.best_score, -idea.id))
@@ -115,7 +118,7 @@ def _summaries(campaign, rows):
             label = " · ".join(terms[:clustering.LABEL_TERMS])
         summaries.append(ThemeSummary(
             id=theme.id, campaign_id=theme.campaign_id, name=theme.name or label, label=label,
-            named=bool(theme.name), terms=terms, size=sizes[theme.id],
+            named=bool(theme.name), terms=terms, size=sizes.get(theme.id, 0),
             growth_last_hour=growth.get(theme.id, 0), top_ideas=best[:TOP_IDEAS]))
     return summaries
 
@@ -158,7 +161,7 @@ def get_theme(viewer, theme_id):
 
 def get_theme_summary(viewer, theme_id):
     theme = get_theme(viewer, theme_id)
-    return _summaries(db.session.get(Campaign, theme.campaign_id), [theme])[0]
+    return _summaries(db.session.get(Campaign, theme.campaign_id), [theme], keep_empty=True)[0]
 
 
 def last_refresh(viewer, campaign_id):

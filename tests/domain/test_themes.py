@@ -63,6 +63,19 @@ def test_hidden_ideas_leave_the_top_ideas_at_once_and_the_theme_at_the_next_refr
     assert theme_of(top[0]) is None
 
 
+def test_a_theme_whose_ideas_were_all_hidden_can_still_be_renamed(app, campaign):
+    bills = seed(campaign)[0]
+    themes.refresh_themes(campaign.id)
+    moderator = f.make_user(role=Role.MODERATOR)
+    theme_id = theme_of(bills[0])
+    for idea in bills:
+        moderation.hide_idea(moderator, idea.id, reason="Spam")
+    assert theme_id not in {t.id for t in themes.list_themes(f.make_user(), campaign.id)}
+    themes.rename_theme(moderator, theme_id, name="Gone quiet")
+    summary = themes.get_theme_summary(moderator, theme_id)
+    assert (summary.name, summary.size, summary.top_ideas) == ("Gone quiet", 0, [])
+
+
 def test_renames_survive_refreshes(app, campaign):
     roaming = seed(campaign)[1]
     themes.refresh_themes(campaign.id)
