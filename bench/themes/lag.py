@@ -6,11 +6,9 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import json  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 
-TICK = 0.010
+from bench.common.lag import measure_lag  # noqa: E402
 
 
 def main(database_url, campaign_id, mode):
@@ -23,28 +21,13 @@ def main(database_url, campaign_id, mode):
     import sklearn.cluster  # noqa: F401  (imported up front in both modes, as a warm server would have)
 
     offload.configure(mode)
-    late, running = [], [True]
 
-    def ticker():
-        while running[0]:
-            asked = time.perf_counter()
-            eventlet.sleep(TICK)
-            late.append((time.perf_counter() - asked - TICK) * 1000)
+    def refresh():
+        with app.app_context():
+            themes.refresh_themes(campaign_id, pause=lambda: eventlet.sleep(0))
+            db.session.remove()
 
-    thread = eventlet.spawn(ticker)
-    eventlet.sleep(0.2)
-    late.clear()
-    started = time.perf_counter()
-    with app.app_context():
-        themes.refresh_themes(campaign_id, pause=lambda: eventlet.sleep(0))
-        db.session.remove()
-    seconds = time.perf_counter() - started
-    running[0] = False
-    thread.wait()
-    ordered = sorted(late)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
-    print(json.dumps({"mode": mode, "seconds": seconds, "ticks": len(ordered), "p50": pick(0.5),
-                      "p99": pick(0.99), "max": ordered[-1]}))
+    measure_lag(refresh, mode)
 
 
 if __name__ == "__main__":
