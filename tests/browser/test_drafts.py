@@ -261,6 +261,7 @@ def test_the_composer_on_a_phone_in_chinese(phone_page, live_jam, member):
     slug, _admin, _idea, _comment = fresh_jam(live_jam)
     log_in(page, member)
     page.goto(f"/c/{slug}")
+    page.get_by_role("banner").locator(".language-menu summary").click()
     page.get_by_role("button", name="繁體中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     form = page.locator(".idea-form")
