@@ -141,12 +141,12 @@ def build_index(campaign_id, *, pause=None, since=None, store=True):
     vectors it had to compute are stored; a request's first look-up leaves that to the
     background and writes nothing. Requests waiting for the same build share it; with
     ``since`` (a monotonic time), an index built after then is kept as it is."""
-    store = _indexes()
-    with store.lock:
-        building = store.building.setdefault(campaign_id, threading.Lock())
+    indexes = _indexes()
+    with indexes.lock:
+        building = indexes.building.setdefault(campaign_id, threading.Lock())
     with building:
-        with store.lock:
-            entry = store.entries.get(campaign_id)
+        with indexes.lock:
+            entry = indexes.entries.get(campaign_id)
         if entry is not None and since is not None and entry[1] >= since:
             return entry[0]
         started = time.monotonic()
@@ -155,9 +155,9 @@ def build_index(campaign_id, *, pause=None, since=None, store=True):
         index = build(rows) if len(rows) <= SMALL_INDEX else offload.run(build, rows)
         if store:
             idea_vectors.keep_computed(campaign_id, rows, index.meaning)
-        with store.lock:
-            store.entries[campaign_id] = (index, started)
-            store.edited.pop(campaign_id, None)
+        with indexes.lock:
+            indexes.entries[campaign_id] = (index, started)
+            indexes.edited.pop(campaign_id, None)
     return index
 
 

@@ -1,12 +1,12 @@
 """Helpers for the page tests."""
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Role
 from tests import factories
 
 
@@ -24,6 +24,15 @@ def login(auth):
         assert response.status_code == 302, response.data[:500]
         return response
     return _login
+
+
+def login_target(response):
+    """The page a signed-out person is sent to log in for (``next``); fails unless the response
+    is that redirect. Signed out, a page they may not see, or that is not there, answers so."""
+    assert response.status_code == 302, response.status_code
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    return parse_qs(location.query)["next"][0]
 
 
 def text_of(response):

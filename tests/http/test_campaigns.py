@@ -4,7 +4,7 @@ from app.domain import campaigns as campaign_domain
 from app.extensions import db
 from app.models import Campaign, Idea, ParticipantKind, Role
 from tests import factories
-from tests.http.conftest import text_of
+from tests.http.conftest import login_target, text_of
 
 
 def test_campaign_page_shows_details_and_ideas(client, campaign):
@@ -21,13 +21,16 @@ def test_campaign_page_shows_details_and_ideas(client, campaign):
     assert 'action="/c/' + campaign.slug + '/ideas"' not in html
 
 
-def test_unknown_campaign_is_404(client):
+def test_unknown_campaign_is_404(client, login):
+    # Signed out: the login page, as for a private campaign, so nothing tells them apart.
+    assert login_target(client.get("/c/no-such-campaign")) == "/c/no-such-campaign"
+    login(factories.make_user())
     assert client.get("/c/no-such-campaign").status_code == 404
 
 
 def test_private_campaign_is_404_for_outsiders(client, admin, login):
     private = factories.make_campaign(admin, audience=("partner",), is_private=True)
-    assert client.get(f"/c/{private.slug}").status_code == 404
+    assert login_target(client.get(f"/c/{private.slug}")) == f"/c/{private.slug}"
     login(factories.make_user(kind=ParticipantKind.STAFF))
     assert client.get(f"/c/{private.slug}").status_code == 404
 

@@ -152,7 +152,8 @@ def test_a_threads_fragment_costs_the_same_statements_however_many_replies(clien
 
 @pytest.mark.parametrize("comment_id", ["0", "99999", "abc", "9" * 30])
 def test_a_missing_comment_fragment_is_a_404(client, comment_id):
-    assert client.get(f"/comments/{comment_id}/fragment").status_code == 404
+    # The page's script asks for fragments (a fetch), and learns the comment is not there.
+    assert client.get(f"/comments/{comment_id}/fragment", headers={"Sec-Fetch-Mode": "cors"}).status_code == 404
 
 
 def test_after_closing_the_comment_has_no_reply_form(client, admin, member, login):

@@ -2,7 +2,7 @@ from app.domain import campaigns as campaign_domain, ideas as idea_domain
 from app.extensions import db
 from app.models import Idea, IdeaFollow, ParticipantKind
 from tests import factories
-from tests.http.conftest import text_of
+from tests.http.conftest import login_target, text_of
 
 
 def test_idea_page_shows_idea_and_comment_threads(client, campaign):
@@ -23,12 +23,14 @@ def test_idea_body_is_sanitised(client, campaign):
     assert "<script>alert" not in html and 'href="javascript' not in html
 
 
-def test_unknown_and_private_ideas_are_404(client, admin):
-    assert client.get("/ideas/999").status_code == 404
+def test_unknown_and_private_ideas_are_404(client, admin, login):
     private = factories.make_campaign(admin, audience=("partner",), is_private=True)
     idea = factories.make_idea(private, factories.make_user(kind=ParticipantKind.PARTNER))
-    assert client.get(f"/ideas/{idea.id}").status_code == 404
-    assert client.get(f"/ideas/{idea.id}/versions").status_code == 404
+    for path in ("/ideas/999", f"/ideas/{idea.id}", f"/ideas/{idea.id}/versions"):
+        assert login_target(client.get(path)) == path  # signed out: the same for both
+    login(factories.make_user(kind=ParticipantKind.STAFF))
+    for path in ("/ideas/999", f"/ideas/{idea.id}", f"/ideas/{idea.id}/versions"):
+        assert client.get(path).status_code == 404
 
 
 def test_author_edits_idea_and_versions_are_kept(client, campaign, member, login):

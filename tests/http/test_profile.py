@@ -4,7 +4,7 @@ from app.domain import api_tokens
 from app.extensions import db
 from app.models import ApiToken, ParticipantKind, User
 from tests import factories
-from tests.http.conftest import html_lang, text_of
+from tests.http.conftest import html_lang, login_target, text_of
 
 
 def test_public_profile_lists_visible_ideas_and_comments(client, admin, campaign):
@@ -32,7 +32,9 @@ def test_profile_hides_private_campaign_work_from_outsiders(client, admin, login
     assert "Secret partner idea" in text_of(client.get(f"/people/{partner.id}"))
 
 
-def test_unknown_person_404(client):
+def test_unknown_person_404(client, login):
+    assert login_target(client.get("/people/4242")) == "/people/4242"
+    login(factories.make_user())
     assert client.get("/people/4242").status_code == 404
 
 

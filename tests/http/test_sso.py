@@ -310,7 +310,7 @@ def test_bad_or_missing_callback_parameters_change_nothing(client, idp):
         assert response.status_code == (422 if "%00" in query else 401), query  # NUL: refused before the view
         assert "Traceback" not in response.get_data(as_text=True)
     assert db.session.scalar(select(User)) is None
-    assert client.get("/login/sso/nobody").status_code == 404
+    assert client.get("/login/sso/nobody", headers={"Accept": "application/json"}).status_code == 404
 
 
 class TestProviderDown:

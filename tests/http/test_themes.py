@@ -6,7 +6,7 @@ from app.domain import themes
 from app.extensions import db
 from app.models import Idea, ParticipantKind, Theme
 from tests import factories
-from tests.http.conftest import page_text, text_of
+from tests.http.conftest import login_target, page_text, text_of
 from tests.themes_data import seed, theme_of
 
 
@@ -69,9 +69,9 @@ def test_private_campaign_themes_do_not_leak(client, admin, login):
     seed(private, author=factories.make_user(kind=ParticipantKind.STAFF))
     themes.refresh_themes(private.id)
     theme_id = themes.list_themes(admin, private.id)[0].id
-    assert client.get(f"/c/{private.slug}/themes").status_code == 404
-    assert client.get(f"/c/{private.slug}/themes/summary").status_code == 404
-    assert client.get(f"/c/{private.slug}/similar-ideas?title=roaming").status_code == 404
+    for path in (f"/c/{private.slug}/themes", f"/c/{private.slug}/themes/summary",
+                 f"/c/{private.slug}/similar-ideas?title=roaming"):
+        assert login_target(client.get(path)) == path  # signed out: to the login page, nothing shown
     login(factories.make_user(kind=ParticipantKind.CUSTOMER))
     assert client.get(f"/c/{private.slug}/themes").status_code == 404
     assert client.post(f"/themes/{theme_id}/name", data={"name": "x"}).status_code == 404

@@ -1,19 +1,11 @@
 """Signed-out visitors: the campaign page says at the top what the jam is and how to join; a
 link into a private campaign leads through the login page and back, and the redirect looks
 the same for a private campaign and for one that does not exist."""
-from urllib.parse import parse_qs, urlsplit
 
 from app.domain import accounts
 from app.models import ParticipantKind
 from tests import factories
-from tests.http.conftest import page_text, text_of
-
-
-def login_target(response):
-    assert response.status_code == 302, response.status_code
-    location = urlsplit(response.headers["Location"])
-    assert location.path == "/login"
-    return parse_qs(location.query)["next"][0]
+from tests.http.conftest import login_target, page_text, text_of
 
 
 def test_a_visitor_reads_what_the_jam_is_and_how_to_join_near_the_top(client, campaign):
