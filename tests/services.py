@@ -140,48 +140,29 @@ class ServerProcess:
         self._log.close()
 
 
-class IdentityProvider:
+class IdentityProvider(ServerProcess):
     """A real OpenID Connect provider (tests/idp/provider.py, built with Authlib's server) in its
     own process, with one client per ``clients`` entry (client_id, client_secret, redirect_uris,
     post_logout_redirect_uris, backchannel_logout_uri). ``control(name, body)`` sets its
-    directory and its faults."""
+    directory and its faults. Started, watched and stopped as the app's server is."""
 
-    def __init__(self, clients):
+    def __init__(self, clients):  # noqa: super().__init__ starts wsgi.py; this starts the provider
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = os.path.join(ROOT, "test-artifacts", f"idp-{self.port}.log")
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
         self._log = open(self.log_path, "wb")
+        self.env = {}
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
         env.update(PORT=str(self.port), ISSUER=self.url, CLIENTS=json.dumps(clients), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen([sys.executable, "-m", "tests.idp.provider"], cwd=ROOT, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the identity provider exited early:\n{self.log()}")
-            try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"the identity provider did not answer:\n{self.log()}")
+        self._wait_until_up()
 
     def control(self, name, body=None):
         answer = requests.post(f"{self.url}/_control/{name}", json=body or {}, timeout=30)
         answer.raise_for_status()
         return answer.json()
-
-    def log(self):
-        self._log.flush()
-        with open(self.log_path, "rb") as handle:
-            return handle.read().decode(errors="replace")[-4000:]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self._log.close()
 
 
 class TcpProxy:
