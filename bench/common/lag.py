@@ -32,3 +32,18 @@ def measure_lag(work, mode):
     pick = lambda q: ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]  # noqa: E731
     print(json.dumps({"mode": mode, "seconds": seconds, "ticks": len(ordered), "p50": pick(0.5),
                       "p99": pick(0.99), "max": ordered[-1]}))
+
+
+def run_lag(module, database_url, campaign_id, mode):
+    """Run ``python -m module DATABASE_URL CAMPAIGN_ID MODE`` (a lag module calling
+    ``measure_lag``) in a child process from the project's root; return its JSON figures."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    completed = subprocess.run([sys.executable, "-m", module, database_url, str(campaign_id), mode],
+                               cwd=root, capture_output=True, text=True, timeout=900, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-3000:])
+    return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from bench.report import write_section
+from bench.common.report import write_section
 from bench.ranking import world as w
 from bench.ranking.run import BUDGETS, HERDING, LABELS, METHODS, PAIRWISE, UPDOWN
 
@@ -439,24 +439,9 @@ have no Best or Most votes, as nobody votes up or down there).
 #: Sections of docs/RANKING.md that other benchmarks write; a run of this one keeps them.
 KEPT_SECTIONS = ("## At jam scale", "## A harder world")
 
-#: (better, worse) up/down counts a person would judge, and why (tests/domain/test_ranking.py
-#: holds the same cases).
-BEST_CASES = [
-    ((9, 1), (1, 0), "many steady votes beat one lucky vote"),
-    ((16, 1), (4, 0), "many steady votes beat a few lucky ones"),
-    ((30, 5), (3, 0), "many steady votes beat a few lucky ones"),
-    ((50, 10), (5, 0), "many steady votes beat a few lucky ones"),
-    ((18, 2), (2, 0), "the highest net score is not below two lucky votes"),
-    ((18, 2), (1, 1), "the highest net score is not below a split pair"),
-    ((12, 1), (4, 0), "one down-vote among many up-votes does not sink an idea"),
-    ((20, 1), (5, 0), "one down-vote among many up-votes does not sink an idea"),
-    ((40, 3), (10, 0), "a few down-votes among many up-votes do not sink an idea"),
-    ((18, 2), (9, 1), "the same share with more votes is surer"),
-    ((1, 0), (0, 0), "one up-vote lifts a new idea"),
-    ((0, 0), (0, 1), "a new idea is not buried below a disliked one"),
-    ((0, 0), (5, 20), "a new idea is not buried below a disliked one"),
-    ((10, 10), (3, 7), "an even split beats a mostly disliked idea"),
-]
+#: (better, worse) up/down counts a person would judge, and why: the cases the tests hold
+#: "best" to (tests/domain/test_ranking.py), shown in the report with their scores.
+from tests.domain.test_ranking import BEST_CASES  # noqa: E402
 
 
 def best_cases_section():

@@ -22,14 +22,13 @@ Writes the section "## At jam scale" of docs/RANKING.md (``--no-write`` prints o
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import numpy as np
 
-from bench.report import write_section
+from bench.common.report import write_section
+from bench.common.lag import run_lag
 from bench.themes.run import machine, percentiles
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -198,11 +197,8 @@ def measure(app, campaign_id, fresh_id, seed):
 
 
 def measure_lag(database_url, campaign_id, mode):
-    completed = subprocess.run([sys.executable, "-m", "bench.ranking.lag", database_url, str(campaign_id), mode],
-                               cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
-    if completed.returncode != 0:
-        raise RuntimeError(completed.stderr[-3000:])
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    """The eventlet ticker beside a refresh, in a child process (bench/ranking/lag.py)."""
+    return run_lag("bench.ranking.lag", database_url, campaign_id, mode)
 
 
 def report(results, info, command, seconds, notes=""):

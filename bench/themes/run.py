@@ -22,11 +22,10 @@ import json
 import os
 import platform
 import random
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from bench.common.report import write_section
+from bench.common.lag import run_lag
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORKDIR = os.path.join(ROOT, "test-artifacts", "bench-themes")
@@ -267,12 +266,8 @@ def measure_refresh(database_url, campaign_id):
 
 
 def measure_lag(database_url, campaign_id, mode):
-    """The eventlet ticker beside a refresh, in a child process (see bench/themes/lag.py)."""
-    completed = subprocess.run([sys.executable, "-m", "bench.themes.lag", database_url, str(campaign_id), mode],
-                               cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
-    if completed.returncode != 0:
-        raise RuntimeError(completed.stderr[-3000:])
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    """The eventlet ticker beside a refresh, in a child process (bench/themes/lag.py)."""
+    return run_lag("bench.themes.lag", database_url, campaign_id, mode)
 
 
 def machine():
