@@ -352,13 +352,7 @@
       if (url.href === lastQuery) return;
       lastQuery = url.href;
       const mine = ++asked;
-      let data = null;
-      try {
-        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-        if (response.ok) data = await response.json();
-      } catch (_) {
-        data = null;
-      }
+      const data = await fetchJson(url);
       if (mine !== asked || !data) return; // a newer look-up is on its way, or this one failed
       list.replaceChildren(...(data.items || []).map((idea) => similarItem(box, idea)));
       box.hidden = list.children.length === 0;
@@ -379,6 +373,16 @@
     for (const form of root.querySelectorAll("form[data-compare]")) form.dataset.keysReady = "1";
   }
 
+  // A JSON look-up of ours (same origin): its data, or null when it failed in any way.
+  async function fetchJson(url) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      return response.ok ? await response.json() : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
   function enhance(root) {
     markShortcutsReady(root);
     window.IdeaJamDrafts?.attach(root);
@@ -392,7 +396,7 @@
   }
 
   // live.js swaps in fresh content and asks for it to be enhanced again.
-  window.IdeaJam = { enhance };
+  window.IdeaJam = { enhance, fetchJson };
 
   // --- the reader's time zone ------------------------------------------------------------
   // The browser's zone goes into a cookie that the server reads for visitors and for people

@@ -99,13 +99,7 @@
       const mine = ++asked;
       const url = new URL(input.dataset.url, window.location.href);
       url.searchParams.set("q", q);
-      let data = null;
-      try {
-        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-        if (response.ok) data = await response.json();
-      } catch (_) {
-        data = null;
-      }
+      const data = await window.IdeaJam.fetchJson(url);
       if (mine !== asked || !data) return; // a newer look-up is on its way, or this one failed
       people = data.items || [];
       render();
